@@ -1,0 +1,39 @@
+# Samråd developer entry points. `make demo` and `make test` are the README's quick start.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test setup lint lock test-postgres messages clean
+
+$(STAMP): requirements/dev.txt package.json package-lock.json scripts/bootstrap
+	./scripts/bootstrap $(VENV)
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Start the platform with demo content on SQLite at http://127.0.0.1:8000 (Ctrl-C stops it).
+demo: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py demo
+
+## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
+test: $(STAMP)
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+## Re-pin requirements/*.txt from requirements/*.in (hashes, no index URLs).
+lock:
+	$(PY) -m pip install -q uv
+	$(VENV)/bin/uv pip compile --generate-hashes --python-version 3.12 --no-header requirements/base.in -o requirements/base.txt
+	$(VENV)/bin/uv pip compile --generate-hashes --python-version 3.12 --no-header requirements/dev.in -o requirements/dev.txt
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,153 @@
+"""The register of organisations that can be consulted, and the geography used to pick referral lists."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code has exactly four digits."))
+county_code_validator = RegexValidator(r"^\d{2}$", _("A county code has exactly two digits."))
+organisation_number_validator = RegexValidator(
+    r"^\d{6}-?\d{4}$", _("An organisation number has ten digits, e.g. 212000-0142.")
+)
+
+
+class County(models.Model):
+    """A Swedish county (län), identified by its two-digit SCB code."""
+
+    code = models.CharField(_("county code"), max_length=2, unique=True, validators=[county_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Division(models.Model):
+    """A named grouping of counties, possibly only proposed (e.g. "Stockholm + Gotland")."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        DECIDED = "decided", _("decided")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    description = models.TextField(_("description"), blank=True)
+    counties = models.ManyToManyField(County, related_name="divisions", verbose_name=_("counties"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Group(models.Model):
+    """A named group of organisations: a subregion (delregion) such as Södertörn, or another network."""
+
+    class Kind(models.TextChoices):
+        SUBREGION = "subregion", _("subregion")
+        NETWORK = "network", _("network")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SUBREGION)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A body that can be consulted or that sends consultations."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("municipality")
+        REGION = "region", _("region")
+        COUNTY_COUNCIL = "county_council", _("county council")
+        COUNTY_BOARD = "county_board", _("county administrative board")
+        AGENCY = "agency", _("government agency")
+        ASSOCIATION = "association", _("association")
+        COMPANY = "company", _("company")
+        OTHER = "other", _("other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    organisation_number = models.CharField(
+        _("organisation number"), max_length=11, blank=True, validators=[organisation_number_validator]
+    )
+    municipality_code = models.CharField(
+        _("municipality code"),
+        max_length=4,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[municipality_code_validator],
+        help_text=_("Four digits (SCB's kommunkod). Municipalities only."),
+    )
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("county")
+    )
+    groups = models.ManyToManyField(Group, blank=True, related_name="organisations", verbose_name=_("groups"))
+    registry_email = models.EmailField(
+        _("registry e-mail"), blank=True, help_text=_("The registrar's address (registrator) that formal mail goes to.")
+    )
+    website = models.URLField(_("website"), blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality_code__isnull=True) | Q(kind="municipality"),
+                name="org_municipality_code_only_for_municipalities",
+            ),
+            models.CheckConstraint(
+                condition=Q(population_year__isnull=True) | Q(population__isnull=False),
+                name="org_population_year_needs_population",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactPerson(models.Model):
+    """A named person at an organisation who should receive consultation mail besides the registry."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact people")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], name="contact_unique_email_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"

@@ -1,0 +1,20 @@
+"""URL wiring: each app owns its own urls module."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from samrad.api.api import api
+
+urlpatterns = [
+    path("", include("samrad.core.urls")),
+    path("konto/", include("samrad.accounts.urls")),
+    path("register/", include("samrad.organisations.urls")),
+    path("utskick/", include("samrad.notifications.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
