@@ -18,7 +18,7 @@ demo: $(STAMP)
 
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).
 test: $(STAMP)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,33 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_is_swedish_by_default(client):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="sv"' in html
+    assert "Samråd" in html
+    assert "Logga in" in html
+
+
+def test_english_is_available(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get(reverse("core:home")).content.decode()
+    assert '<html lang="en"' in html
+    assert "Log in" in html
+
+
+def test_health_answers_when_the_database_does(client):
+    response = client.get(reverse("core:health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_static_design_system_is_linked(client):
+    html = client.get(reverse("core:home")).content.decode()
+    assert "vendor/designsystemet/src/index.css" in html
+    assert "vendor/htmx/htmx.min.js" in html
