@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "samrad.organisations",
     "samrad.accounts",
     "samrad.notifications",
+    "samrad.documents",
+    "samrad.consultations",
     "samrad.api",
 ]
 
@@ -89,6 +91,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # A file, not memory, so that a worker process started by a test sees the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-samrad.sqlite3")}
 else:
@@ -178,20 +181,27 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- E-mail: every message goes through the outbox (samrad.notifications) ----------------------------------
-EMAIL_BACKEND = env.str(
+EMAIL_BACKEND_PATH = env.str(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.filebased.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")
-EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
-EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    _mail_options: dict[str, object] = {"file_path": str(VAR_DIR / "mail")}
+elif EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": env.str("EMAIL_HOST", default="127.0.0.1"),
+        "port": env.int("EMAIL_PORT", default=25),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        "use_ssl": env.bool("EMAIL_USE_SSL", default=False),
+        "timeout": env.int("EMAIL_TIMEOUT", default=20),
+    }
+else:
+    _mail_options = {}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Samråd <noreply@samrad.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Outbox retry policy: first retry after OUTBOX_RETRY_BASE seconds, doubling up to OUTBOX_RETRY_MAX.
@@ -219,6 +229,8 @@ SCHEDULER_TICK = env.int("SCHEDULER_TICK", default=30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# The largest document or attachment accepted (bytes).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
 
 # --- Security headers --------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -9,7 +9,7 @@ os.environ.setdefault("SAMRAD_VAR_DIR", os.path.join(os.path.dirname(__file__), 
 from samrad.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"  # noqa: F405

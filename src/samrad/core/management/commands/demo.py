@@ -33,7 +33,7 @@ class Command(BaseCommand):
         for label, url in links:
             self.stdout.write(f"  {label}\n    {url}")
         self.stdout.write("")
-        self.stdout.write(f"Demo e-mail is written to {settings.EMAIL_FILE_PATH}/")
+        self.stdout.write(f"Demo e-mail is written to {settings.VAR_DIR / 'mail'}/")
         if options["no_serve"]:
             return
         self._serve(options["addrport"])

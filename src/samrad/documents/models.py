@@ -1,0 +1,51 @@
+"""Every file that enters the platform, after it has passed the intake checks (see services.file_intake)."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def stored_file_path(instance: "StoredFile", filename: str) -> str:
+    # The original name is kept in the row; the storage name is random so that names never collide or leak.
+    return f"files/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class StoredFile(models.Model):
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word (DOCX)"
+        ODT = "odt", "OpenDocument (ODT)"
+        XLSX = "xlsx", "Excel (XLSX)"
+        TXT = "txt", _("plain text")
+        PNG = "png", "PNG"
+        JPEG = "jpeg", "JPEG"
+
+    class TextState(models.TextChoices):
+        PENDING = "pending", _("waiting for text extraction")
+        EXTRACTED = "extracted", _("text extracted")
+        NO_TEXT = "no_text", _("no text found (e.g. a scanned document)")
+        FAILED = "failed", _("text extraction failed")
+        NOT_APPLICABLE = "n/a", _("not a text document")
+
+    file = models.FileField(_("file"), upload_to=stored_file_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"))
+    text_state = models.CharField(max_length=20, choices=TextState.choices, default=TextState.PENDING)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
+
+    def __str__(self) -> str:
+        return self.original_name
