@@ -12,6 +12,7 @@ urlpatterns = [
     path("konto/", include("samrad.accounts.urls")),
     path("register/", include("samrad.organisations.urls")),
     path("utskick/", include("samrad.notifications.urls")),
+    path("logg/", include("samrad.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
