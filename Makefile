@@ -27,7 +27,7 @@ lint: $(STAMP)
 
 ## Re-pin requirements/*.txt from requirements/*.in (hashes, no index URLs).
 lock:
-	$(PY) -m pip install -q uv
+	$(PY) -m pip install -q uv==0.9.30
 	$(VENV)/bin/uv pip compile --generate-hashes --python-version 3.12 --no-header requirements/base.in -o requirements/base.txt
 	$(VENV)/bin/uv pip compile --generate-hashes --python-version 3.12 --no-header requirements/dev.in -o requirements/dev.txt
 

@@ -122,7 +122,10 @@ SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "sesame"
 # How many login links one address or one client may ask for per hour.
 LOGIN_LINK_RATE = env.str("LOGIN_LINK_RATE", default="5/h")
-RATELIMIT_USE_CACHE = "default"
+# Failed staff password logins allowed per client.
+PASSWORD_LOGIN_RATE = env.str("PASSWORD_LOGIN_RATE", default="10/15m")
+# Behind a proxy, the request header that holds the client's address (e.g. HTTP_X_REAL_IP); REMOTE_ADDR if unset.
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -224,6 +227,10 @@ else:
     raise ImproperlyConfigured(f"TASK_BACKEND must be database, rq or immediate, not {TASK_BACKEND!r}.")
 # How often the scheduler looks for periodic work that is due (seconds).
 SCHEDULER_TICK = env.int("SCHEDULER_TICK", default=30)
+
+# --- Consultations ------------------------------------------------------------------------------------------
+# Pattern of generated reference numbers (diarienummer): {year} and {seq} are filled in.
+CONSULTATION_REFERENCE_PATTERN = env.str("CONSULTATION_REFERENCE_PATTERN", default="SAM {year}/{seq:04d}")
 
 # --- Uploads -------------------------------------------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

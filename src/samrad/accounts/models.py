@@ -1,6 +1,9 @@
 """People and their memberships of organisations. Authentication methods are pluggable (see ADR 0004)."""
 
-from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -19,13 +22,17 @@ class User(AbstractUser):
         "organisations.Organisation", through="Membership", related_name="people", verbose_name=_("organisations")
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_unique_email_ci"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_unique_email_ci",
+                violation_error_message=_("A user with this e-mail address already exists."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -55,7 +62,11 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_org"),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                name="membership_unique_user_org",
+                violation_error_message=_("This person already belongs to this organisation."),
+            ),
         ]
 
     def __str__(self) -> str:

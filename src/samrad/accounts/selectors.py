@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Lower
 
-from samrad.accounts.models import Membership
+from samrad.accounts.models import Membership, User
 from samrad.organisations.models import Organisation
 
 
@@ -17,6 +18,15 @@ def user_is_coordinator(user: Any) -> bool:
     return Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).exists()
 
 
+def user_is_coordinator_of(user: Any, organisation: Organisation) -> bool:
+    """Whether the user is a coordinator at this particular organisation (staff count everywhere)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return Membership.objects.filter(user=user, organisation=organisation, role=Membership.Role.COORDINATOR).exists()
+
+
 def organisations_for_user(user: Any, *, role: str | None = None) -> QuerySet[Organisation]:
     """The organisations the user belongs to (optionally only in one role)."""
     if not getattr(user, "is_authenticated", False):
@@ -25,3 +35,24 @@ def organisations_for_user(user: Any, *, role: str | None = None) -> QuerySet[Or
     if role is not None:
         memberships = memberships.filter(role=role)
     return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
+
+
+def memberships_for_user(user: Any) -> QuerySet[Membership]:
+    """The user's memberships with their organisations, in organisation-name order."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+
+
+def users_with_email(email: str) -> QuerySet[User]:
+    """Users whose address equals `email` ignoring case, compared the way the uniqueness constraint compares
+    (the database's LOWER on both sides, so PostgreSQL can use the constraint's index)."""
+    return User.objects.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email.strip())))
+
+
+def user_find_by_email(email: str, *, active_only: bool = True) -> User | None:
+    """The user with this e-mail address (ignoring case), or None."""
+    users = users_with_email(email)
+    if active_only:
+        users = users.filter(is_active=True)
+    return users.first()

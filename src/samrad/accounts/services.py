@@ -1,0 +1,225 @@
+"""Every write about people: accounts, memberships, and logging in by link."""
+
+import enum
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import login
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from samrad.accounts.login_links import login_link_url, login_link_user, login_link_validity_text
+from samrad.accounts.models import Membership, User
+from samrad.accounts.selectors import user_find_by_email, user_is_coordinator, user_is_coordinator_of, users_with_email
+from samrad.accounts.throttles import throttle_hit
+from samrad.audit.services import audit_record, model_changes
+from samrad.notifications.services import email_enqueue
+from samrad.organisations.models import Organisation
+
+USERNAME_MAX_LENGTH = 150
+
+
+def email_normalise(email: str) -> str:
+    """The address as stored: surrounding space removed and the domain in lower case. The part before the @
+    keeps its case (some mail servers honour it); uniqueness and look-ups ignore case anyway."""
+    address = User.objects.normalize_email(email.strip())
+    validate_email(address)
+    return address
+
+
+def _is_system(actor: Any) -> bool:
+    """No acting user: a management command, the demo, a background job."""
+    return actor is None or isinstance(actor, str)
+
+
+def _is_staff(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and (actor.is_staff or actor.is_superuser))
+
+
+def _username_for(email: str) -> str:
+    candidate = email.lower()
+    if len(candidate) <= USERNAME_MAX_LENGTH and not User.objects.filter(username__iexact=candidate).exists():
+        return candidate
+    return f"user-{uuid.uuid4().hex}"
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    is_staff: bool = False,
+    password: str | None = None,
+) -> User:
+    """Create a person's account. Coordinators may create accounts (to invite people); only the system or a
+    superuser may create staff. Without a password the account logs in by link only."""
+    if not _is_system(actor):
+        if not user_is_coordinator(actor):
+            raise PermissionDenied(_("Only coordinators may create accounts."))
+        if is_staff and not actor.is_superuser:
+            raise PermissionDenied(_("Only an administrator may create staff accounts."))
+    address = email_normalise(email)
+    if users_with_email(address).exists():
+        raise ValidationError({"email": _("A user with this e-mail address already exists.")})
+    user = User(
+        username=_username_for(address),
+        email=address,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        is_staff=is_staff,
+    )
+    if password:
+        validate_password(password, user)
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent request registered the same address
+        raise ValidationError({"email": _("A user with this e-mail address already exists.")}) from exc
+    audit_record(
+        actor=actor,
+        action="accounts.user_created",
+        target=user,
+        changes=model_changes(user, ["email", "first_name", "last_name", "is_staff"], None),
+    )
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Any, user: User) -> User:
+    """Stop an account from logging in (its sessions end at their next request; its history stays)."""
+    if not (_is_system(actor) or _is_staff(actor)):
+        raise PermissionDenied(_("Only staff may deactivate accounts."))
+    if getattr(actor, "pk", None) == user.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if not user.is_active:
+        return user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit_record(actor=actor, action="accounts.user_deactivated", target=user, changes={"is_active": [True, False]})
+    return user
+
+
+def _may_grant(actor: Any, organisation: Organisation, role: str) -> bool:
+    if _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, organisation):
+        return True
+    # A coordinator at a sending body registers the people who answer for the bodies it consults.
+    return role == Membership.Role.RESPONDENT and user_is_coordinator(actor)
+
+
+@transaction.atomic
+def membership_add(*, actor: Any, user: User, organisation: Organisation, role: str) -> Membership:
+    """Give `user` a role at `organisation`; if they already belong to it, change their role."""
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if not _may_grant(actor, organisation, role):
+        raise PermissionDenied(_("You may not give people this role at this organisation."))
+    membership = Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    if membership is None:
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+        audit_record(
+            actor=actor,
+            action="accounts.membership_added",
+            target=membership,
+            changes={"user": [None, user.pk], "organisation": [None, organisation.pk], "role": [None, role]},
+        )
+        return membership
+    if membership.role != role:
+        previous = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        audit_record(
+            actor=actor,
+            action="accounts.membership_role_changed",
+            target=membership,
+            changes={"role": [previous, role]},
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: Any, membership: Membership) -> None:
+    """End a membership. Staff, a coordinator of that organisation, or the member themselves may do it."""
+    own = getattr(actor, "pk", None) == membership.user_id
+    if not (own or _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, membership.organisation)):
+        raise PermissionDenied(_("You may not remove people from this organisation."))
+    audit_record(
+        actor=actor,
+        action="accounts.membership_removed",
+        target=membership,
+        changes={
+            "user": [membership.user_id, None],
+            "organisation": [membership.organisation_id, None],
+            "role": [membership.role, None],
+        },
+    )
+    membership.delete()
+
+
+class LoginLinkOutcome(enum.Enum):
+    ACCEPTED = "accepted"  # a link was sent if the address belongs to an active account; say nothing more
+    THROTTLED = "throttled"  # too many requests for this address or from this client; nothing was sent
+
+
+def login_link_request(*, email: str, request_ip: str, next_url: str = "") -> LoginLinkOutcome:
+    """Someone asks for a login link. Known and unknown addresses take the same path as far as possible (both
+    counters, one look-up) and get the same outcome, so the answer never tells whether an account exists."""
+    address = email.strip()
+    rate = settings.LOGIN_LINK_RATE
+    over_address = throttle_hit(scope="login_link.email", value=address.lower(), rate=rate)
+    over_client = throttle_hit(scope="login_link.ip", value=request_ip, rate=rate)
+    user = user_find_by_email(address)
+    if over_address or over_client:
+        return LoginLinkOutcome.THROTTLED
+    if user is not None:
+        login_link_send(user=user, next_url=next_url)
+    return LoginLinkOutcome.ACCEPTED
+
+
+@transaction.atomic
+def login_link_send(*, user: User, next_url: str = "") -> None:
+    """Queue an e-mail with a fresh login link to an active user (any earlier link stays valid until one of
+    them is used)."""
+    if not user.is_active:
+        raise ValidationError(_("This account is deactivated."))
+    context = {
+        "user": user,
+        "link": login_link_url(user, next_url=next_url),
+        "validity": login_link_validity_text(),
+    }
+    email_enqueue(
+        to=[user.email],
+        subject=_("Your login link for Samråd"),
+        body_text=render_to_string("accounts/email/login_link.txt", context),
+        body_html=render_to_string("accounts/email/login_link.html", context),
+        category="accounts.login_link",
+    )
+
+
+def login_link_redeem(*, request: HttpRequest, token: str | None) -> User | None:
+    """Log in with a link's token and use the token up. None if it is expired, used, tampered with or belongs
+    to a deactivated account."""
+    if not token:
+        return None
+    with transaction.atomic():
+        user = login_link_user(token)
+        if user is None:
+            return None
+        # Two clicks racing on one link: the second waits for this lock, then finds the token spent (logging
+        # in below changes last_login, which the token is bound to).
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        user = login_link_user(token)
+        if user is None:
+            return None
+        login(request, user)
+    return user

@@ -1,0 +1,111 @@
+"""Pages for logging in and out and for one's own account. Forms parse, services act."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from samrad.accounts.forms import LoginLinkRequestForm, StaffLoginForm
+from samrad.accounts.login_links import login_link_user, login_link_validity_text, safe_next_url
+from samrad.accounts.selectors import memberships_for_user
+from samrad.accounts.services import LoginLinkOutcome, login_link_redeem, login_link_request
+from samrad.accounts.throttles import client_ip, throttle_hit, throttle_reached
+
+STAFF_LOGIN_SCOPE = "password_login.ip"
+
+
+def password_login_rate() -> str:
+    """Failed password logins allowed per client and period."""
+    return str(getattr(settings, "PASSWORD_LOGIN_RATE", "10/15m"))
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    """Ask for a login link. The answer is the same whether or not the address has an account."""
+    throttled = False
+    if request.method == "POST":
+        form = LoginLinkRequestForm(request.POST)
+        if form.is_valid():
+            outcome = login_link_request(
+                email=form.cleaned_data["email"],
+                request_ip=client_ip(request),
+                next_url=safe_next_url(form.cleaned_data["next"]),
+            )
+            if outcome is LoginLinkOutcome.ACCEPTED:
+                return redirect("accounts:login_link_sent")
+            throttled = True
+    else:
+        form = LoginLinkRequestForm(initial={"next": safe_next_url(request.GET.get("next"))})
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "throttled": throttled},
+        status=429 if throttled else 200,
+    )
+
+
+@require_GET
+def login_link_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/login_link_sent.html", {"validity": login_link_validity_text()})
+
+
+def _link_response(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    # The address carries the token: never send it on to another site.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _invalid_link(request: HttpRequest, next_url: str) -> HttpResponse:
+    form = LoginLinkRequestForm(initial={"next": next_url})
+    context = {"form": form, "validity": login_link_validity_text()}
+    return _link_response(request, "accounts/login_link_invalid.html", context, status=410)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_link(request: HttpRequest) -> HttpResponse:
+    """Opening a link (GET) only asks for confirmation: mail scanners that fetch links must not use them up.
+    Confirming (POST) logs in and spends the token."""
+    token_name = settings.SESAME_TOKEN_NAME
+    data = request.POST if request.method == "POST" else request.GET
+    token = data.get(token_name, "")
+    next_url = safe_next_url(data.get("next"))
+    if request.method == "GET":
+        user = login_link_user(token)
+        if user is None:
+            return _invalid_link(request, next_url)
+        context = {"link_user": user, "token": token, "token_name": token_name, "next": next_url}
+        return _link_response(request, "accounts/login_link_confirm.html", context)
+    if login_link_redeem(request=request, token=token) is None:
+        return _invalid_link(request, next_url)
+    return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+
+
+class PasswordLoginView(LoginView):
+    """Password login for staff. Failed attempts are counted per client; over the limit, nothing is checked."""
+
+    template_name = "accounts/password_login.html"
+    form_class = StaffLoginForm
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if throttle_reached(scope=STAFF_LOGIN_SCOPE, value=client_ip(request), rate=password_login_rate()):
+            context = self.get_context_data(form=StaffLoginForm(request), throttled=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: StaffLoginForm) -> HttpResponse:  # type: ignore[override]
+        throttle_hit(scope=STAFF_LOGIN_SCOPE, value=client_ip(self.request), rate=password_login_rate())
+        return super().form_invalid(form)
+
+
+@login_required
+@require_GET
+def profile(request: HttpRequest) -> HttpResponse:
+    """My account: who I am and where I belong."""
+    return render(request, "accounts/profile.html", {"memberships": memberships_for_user(request.user)})

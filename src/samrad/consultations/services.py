@@ -1,0 +1,304 @@
+"""Writing consultations: create and edit, questions and documents, open, close, reopen.
+
+The referral list, invitations, reminders and extensions are in referrals.py, invitations.py, reminders.py and
+extensions.py; answers in responses.py. Every function here checks that the actor manages the consultation,
+runs in one transaction, and records an audit event.
+"""
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, BinaryIO
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samrad.accounts.selectors import organisations_for_user, user_is_coordinator
+from samrad.accounts.models import Membership
+from samrad.audit.services import audit_record, model_changes
+from samrad.consultations import access
+from samrad.consultations.deadlines import local_date, remiss_time_is_short
+from samrad.consultations.lifecycle import TransitionError, consultation_transition, phase_allows
+from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Question
+from samrad.consultations.reference_numbers import reference_number_next
+from samrad.documents.services import DOCUMENT_KINDS, file_intake
+from samrad.organisations.models import Organisation
+
+EDITABLE_FIELDS = ["title", "summary", "body", "deadline", "opens_at", "reminder_days", "is_public"]
+
+
+def _require_manager(actor: Any, consultation: Consultation) -> None:
+    if not access.can_manage(actor, consultation):
+        raise PermissionDenied(_("You do not run this consultation."))
+
+
+def _require_phase(consultation: Consultation, what: str) -> None:
+    if not phase_allows(consultation, what):
+        raise TransitionError(
+            _("This cannot be changed while the consultation is %(status)s.")
+            % {"status": consultation.get_status_display()}
+        )
+
+
+def _clean_reminder_days(days: Sequence[int]) -> list[int]:
+    cleaned = sorted({int(d) for d in days if int(d) > 0}, reverse=True)
+    if any(d > 365 for d in cleaned):
+        raise ValueError(_("Reminders can be sent at most 365 days before the deadline."))
+    return cleaned
+
+
+def consultation_create(
+    *,
+    actor: Any,
+    title: str,
+    deadline: dt.datetime,
+    senders: Sequence[Organisation],
+    summary: str = "",
+    body: str = "",
+    opens_at: dt.datetime | None = None,
+    reminder_days: Sequence[int] = (14, 3),
+    is_public: bool = False,
+) -> Consultation:
+    """A new draft with a generated reference number. The actor must coordinate for at least one sender."""
+    if not user_is_coordinator(actor):
+        raise PermissionDenied(_("Only coordinators can create consultations."))
+    if not senders:
+        raise ValueError(_("A consultation needs at least one sending organisation."))
+    own = set(organisations_for_user(actor, role=Membership.Role.COORDINATOR).values_list("pk", flat=True))
+    if not access.is_platform_staff(actor) and not own.intersection(s.pk for s in senders):
+        raise PermissionDenied(_("You must coordinate for one of the sending organisations."))
+    if deadline <= timezone.now():
+        raise ValueError(_("The deadline must be in the future."))
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            title=title.strip(),
+            summary=summary.strip(),
+            body=body.strip(),
+            reference_number=reference_number_next(year=local_date(timezone.now()).year),
+            deadline=deadline,
+            opens_at=opens_at,
+            reminder_days=_clean_reminder_days(reminder_days),
+            is_public=is_public,
+            created_by=actor,
+        )
+        for order, sender in enumerate(senders):
+            ConsultationSender.objects.create(consultation=consultation, organisation=sender, order=order)
+        audit_record(
+            actor=actor,
+            action="consultation.created",
+            target=consultation,
+            changes={
+                **model_changes(consultation, ["title", "reference_number", "deadline"], None),
+                "senders": [s.pk for s in senders],
+            },
+        )
+    return consultation
+
+
+def consultation_update(*, actor: Any, consultation: Consultation, **fields: Any) -> Consultation:
+    """Change the editable fields. While open, the deadline can only move later (an extension for everyone)."""
+    _require_manager(actor, consultation)
+    _require_phase(consultation, "edit")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
+        if "reminder_days" in fields:
+            fields["reminder_days"] = _clean_reminder_days(fields["reminder_days"])
+        new_deadline = fields.get("deadline")
+        if new_deadline is not None and new_deadline != locked.deadline:
+            if new_deadline <= timezone.now():
+                raise ValueError(_("The deadline must be in the future."))
+            if locked.status == Consultation.Status.OPEN and new_deadline < locked.deadline:
+                raise ValueError(_("An open consultation's deadline can be moved later, not earlier."))
+        for name, value in fields.items():
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        changes = model_changes(locked, EDITABLE_FIELDS, before)
+        if changes:
+            locked.save()
+            audit_record(actor=actor, action="consultation.updated", target=locked, changes=changes)
+    consultation.refresh_from_db()
+    return consultation
+
+
+def consultation_set_senders(*, actor: Any, consultation: Consultation, senders: Sequence[Organisation]) -> None:
+    _require_manager(actor, consultation)
+    _require_phase(consultation, "edit")
+    if not senders:
+        raise ValueError(_("A consultation needs at least one sending organisation."))
+    with transaction.atomic():
+        before = list(consultation.sender_links.values_list("organisation_id", flat=True))
+        consultation.sender_links.all().delete()
+        for order, sender in enumerate(senders):
+            ConsultationSender.objects.create(consultation=consultation, organisation=sender, order=order)
+        audit_record(
+            actor=actor,
+            action="consultation.senders_changed",
+            target=consultation,
+            changes={"senders": [before, [s.pk for s in senders]]},
+        )
+
+
+def remiss_time_warning(consultation: Consultation) -> str:
+    """A warning (not a block) when the remiss time is under three months; empty when it is not."""
+    opens = consultation.opens_at or timezone.now()
+    if remiss_time_is_short(opens, consultation.deadline):
+        return _(
+            "The remiss time is under three months. The Government's guideline is at least three months, so that "
+            "referral bodies can answer after a decision in their own boards."
+        )
+    return ""
+
+
+# --- Questions ---------------------------------------------------------------------------------------------
+
+
+def question_add(
+    *, actor: Any, consultation: Consultation, text: str, kind: str = Question.Kind.STANCE, help_text: str = "",
+    section: str = "",
+) -> Question:
+    _require_manager(actor, consultation)
+    _require_phase(consultation, "edit_questions")
+    if not text.strip():
+        raise ValueError(_("A question needs a text."))
+    with transaction.atomic():
+        last = consultation.questions.order_by("-order").values_list("order", flat=True).first()
+        question = Question.objects.create(
+            consultation=consultation,
+            order=(last or 0) + 1,
+            text=text.strip(),
+            kind=kind,
+            help_text=help_text.strip(),
+            section=section.strip(),
+        )
+        audit_record(
+            actor=actor,
+            action="question.added",
+            target=question,
+            changes={**model_changes(question, ["text", "kind", "section"], None), "consultation": consultation.pk},
+        )
+    return question
+
+
+def question_update(*, actor: Any, question: Question, **fields: Any) -> Question:
+    consultation = question.consultation
+    _require_manager(actor, consultation)
+    _require_phase(consultation, "edit_questions")
+    names = ["text", "kind", "help_text", "section"]
+    before = {name: getattr(question, name) for name in names}
+    with transaction.atomic():
+        for name, value in fields.items():
+            if name not in names:
+                raise ValueError(f"Not editable: {name}")
+            setattr(question, name, value.strip() if isinstance(value, str) else value)
+        changes = model_changes(question, names, before)
+        if changes:
+            question.save()
+            audit_record(actor=actor, action="question.updated", target=question, changes=changes)
+    return question
+
+
+def question_remove(*, actor: Any, question: Question) -> None:
+    consultation = question.consultation
+    _require_manager(actor, consultation)
+    _require_phase(consultation, "edit_questions")
+    with transaction.atomic():
+        audit_record(actor=actor, action="question.removed", target=question, changes={"text": [question.text, None]})
+        question.delete()
+
+
+def question_move(*, actor: Any, question: Question, up: bool) -> None:
+    """Swap the question with its neighbour above or below."""
+    consultation = question.consultation
+    _require_manager(actor, consultation)
+    _require_phase(consultation, "edit_questions")
+    with transaction.atomic():
+        ordered = list(consultation.questions.select_for_update().order_by("order", "id"))
+        index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+        other = index - 1 if up else index + 1
+        if not 0 <= other < len(ordered):
+            return
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+        for position, item in enumerate(ordered, start=1):
+            if item.order != position:
+                Question.objects.filter(pk=item.pk).update(order=position)
+        audit_record(
+            actor=actor, action="question.moved", target=question, changes={"position": [index + 1, other + 1]}
+        )
+
+
+# --- Documents ---------------------------------------------------------------------------------------------
+
+
+def document_add(
+    *, actor: Any, consultation: Consultation, title: str, stream: BinaryIO, filename: str
+) -> ConsultationDocument:
+    """Check and store a document (PDF, DOCX, ODT) and attach it to the consultation."""
+    _require_manager(actor, consultation)
+    _require_phase(consultation, "edit_documents")
+    with transaction.atomic():
+        stored = file_intake(actor=actor, stream=stream, name=filename, allowed_kinds=DOCUMENT_KINDS)
+        last = consultation.documents.order_by("-order").values_list("order", flat=True).first()
+        document = ConsultationDocument.objects.create(
+            consultation=consultation, title=title.strip() or stored.original_name, file=stored, order=(last or 0) + 1
+        )
+        audit_record(
+            actor=actor,
+            action="consultation.document_added",
+            target=document,
+            changes={"title": [None, document.title], "file": stored.pk, "consultation": consultation.pk},
+        )
+    return document
+
+
+def document_remove(*, actor: Any, document: ConsultationDocument) -> None:
+    consultation = document.consultation
+    _require_manager(actor, consultation)
+    _require_phase(consultation, "edit_documents")
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="consultation.document_removed",
+            target=document,
+            changes={"title": [document.title, None], "file": document.file_id},
+        )
+        document.delete()
+
+
+# --- Lifecycle ---------------------------------------------------------------------------------------------
+
+
+def consultation_open(*, actor: Any, consultation: Consultation) -> Consultation:
+    """Open for answers and invite every referral body on the list (through the outbox, after commit)."""
+    from samrad.consultations.invitations import invitations_send_pending
+
+    _require_manager(actor, consultation)
+    if not consultation.questions.exists():
+        raise TransitionError(_("Add at least one question before opening the consultation."))
+    with transaction.atomic():
+        consultation_transition(actor=actor, consultation=consultation, to_status=Consultation.Status.OPEN)
+        invitations_send_pending(actor=actor, consultation=consultation)
+    return consultation
+
+
+def consultation_close(*, actor: Any, consultation: Consultation, note: str = "") -> Consultation:
+    _require_manager(actor, consultation)
+    return consultation_transition(
+        actor=actor, consultation=consultation, to_status=Consultation.Status.CLOSED, note=note
+    )
+
+
+def consultation_reopen(
+    *, actor: Any, consultation: Consultation, new_deadline: dt.datetime, note: str = ""
+) -> Consultation:
+    _require_manager(actor, consultation)
+    return consultation_transition(
+        actor=actor,
+        consultation=consultation,
+        to_status=Consultation.Status.OPEN,
+        new_deadline=new_deadline,
+        note=note,
+    )
