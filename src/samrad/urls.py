@@ -10,6 +10,8 @@ from samrad.api.api import api
 urlpatterns = [
     path("", include("samrad.core.urls")),
     path("konto/", include("samrad.accounts.urls")),
+    path("remisser/", include("samrad.consultations.urls")),
+    path("samordning/", include("samrad.consultations.urls_coordination")),
     path("register/", include("samrad.organisations.urls")),
     path("utskick/", include("samrad.notifications.urls")),
     path("logg/", include("samrad.audit.urls")),

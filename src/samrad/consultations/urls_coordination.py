@@ -1,0 +1,7 @@
+"""Coordinator pages for running consultations, mounted at /samordning/."""
+
+from django.urls import path
+
+app_name = "coordination"
+
+urlpatterns: list = []
