@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samrad.accounts.selectors import organisations_for_user, user_is_coordinator
 from samrad.accounts.models import Membership
+from samrad.accounts.selectors import organisations_for_user, user_is_coordinator
 from samrad.audit.services import audit_record, model_changes
 from samrad.consultations import access
 from samrad.consultations.deadlines import local_date, remiss_time_is_short
@@ -157,7 +157,12 @@ def remiss_time_warning(consultation: Consultation) -> str:
 
 
 def question_add(
-    *, actor: Any, consultation: Consultation, text: str, kind: str = Question.Kind.STANCE, help_text: str = "",
+    *,
+    actor: Any,
+    consultation: Consultation,
+    text: str,
+    kind: str = Question.Kind.STANCE,
+    help_text: str = "",
     section: str = "",
 ) -> Question:
     _require_manager(actor, consultation)

@@ -1,0 +1,122 @@
+"""Demo content for the quick start: the county register, the bodies of the 2016 regional dialogue, demo people.
+
+Loading is idempotent: running it again adds nothing that is already there and only prints fresh login links.
+Every write goes through the apps' services, so the demo also fills the audit log as real use would.
+"""
+
+import unicodedata
+from collections.abc import Callable
+from typing import IO, Any
+
+from django.db import transaction
+
+from samrad.accounts.login_links import login_link_url
+from samrad.accounts.models import Membership, User
+from samrad.accounts.services import membership_add, user_create
+from samrad.audit.services import audit_record
+from samrad.organisations.importing import default_register_path, import_register_file
+from samrad.organisations.models import County, Division, Organisation
+from samrad.organisations.services import division_create, organisation_create, organisation_update
+
+DEMO_ACTOR = "demo"
+
+# (key, kind, name, short name, county code, organisation number or "")
+OTHER_BODIES = [
+    ("sll", Organisation.Kind.COUNTY_COUNCIL, "Stockholms läns landsting", "SLL", "01", "232100-0016"),
+    ("ksl", Organisation.Kind.ASSOCIATION, "Kommunförbundet Stockholms Län", "KSL", "01", ""),
+    ("lst", Organisation.Kind.COUNTY_BOARD, "Länsstyrelsen i Stockholms län", "", "01", ""),
+    ("gotland", Organisation.Kind.REGION, "Region Gotland", "", "09", ""),
+]
+
+# (e-mail, first name, last name, organisation: key of OTHER_BODIES or municipality code, role, label)
+PEOPLE = [
+    ("karin.lindqvist@ksl.example", "Karin", "Lindqvist", "ksl", Membership.Role.COORDINATOR, "Coordinator, KSL"),
+    (
+        "anders.berg@sll.example",
+        "Anders",
+        "Berg",
+        "sll",
+        Membership.Role.COORDINATOR,
+        "Coordinator, Stockholms läns landsting",
+    ),
+    ("erik.nystrom@huddinge.example", "Erik", "Nyström", "0126", Membership.Role.RESPONDENT, "Respondent, Huddinge"),
+    ("lina.ahmadi@huddinge.example", "Lina", "Ahmadi", "0126", Membership.Role.RESPONDENT, "Respondent, Huddinge"),
+    ("sara.holm@norrtalje.example", "Sara", "Holm", "0188", Membership.Role.RESPONDENT, "Respondent, Norrtälje"),
+]
+
+
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(c if c.isalnum() else "-" for c in ascii_name.lower()).strip("-")
+
+
+def _load_register(say: Callable[[str], None]) -> dict[str, Organisation]:
+    result = import_register_file(default_register_path(), actor=DEMO_ACTOR)
+    say(f"County register: {result.summary()}")
+    for municipality in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, registry_email=""):
+        organisation_update(
+            actor=DEMO_ACTOR,
+            organisation=municipality,
+            data={"registry_email": f"registrator@{_slug(municipality.name)}.example"},
+        )
+    bodies: dict[str, Organisation] = {}
+    for key, kind, name, short_name, county_code, number in OTHER_BODIES:
+        existing = Organisation.objects.filter(kind=kind, name=name).first()
+        bodies[key] = existing or organisation_create(
+            actor=DEMO_ACTOR,
+            kind=kind,
+            name=name,
+            short_name=short_name,
+            organisation_number=number,
+            county=County.objects.get(code=county_code),
+            registry_email=f"registrator@{key}.example",
+        )
+    if not Division.objects.filter(name="Stockholm + Gotland").exists():
+        division_create(
+            actor=DEMO_ACTOR,
+            name="Stockholm + Gotland",
+            counties=County.objects.filter(code__in=["01", "09"]),
+            description="Indelningskommitténs första skiss till en större region: Stockholms och Gotlands län.",
+        )
+    return bodies
+
+
+def _load_people(bodies: dict[str, Organisation]) -> list[tuple[str, User]]:
+    people = []
+    for email, first, last, org_key, role, label in PEOPLE:
+        organisation = bodies.get(org_key) or Organisation.objects.get(municipality_code=org_key)
+        user = User.objects.filter(email__iexact=email).first() or user_create(
+            actor=DEMO_ACTOR, email=email, first_name=first, last_name=last
+        )
+        if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+            membership_add(actor=DEMO_ACTOR, user=user, organisation=organisation, role=role)
+        people.append((f"{label}: {user.get_full_name()} <{email}>", user))
+    return people
+
+
+def _administrator() -> User:
+    """A platform administrator (Django admin). Logs in by link like everyone else in the demo."""
+    email = "admin@samrad.example"
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = user_create(actor=DEMO_ACTOR, email=email, first_name="Demo", last_name="Administratör", is_staff=True)
+        User.objects.filter(pk=user.pk).update(is_superuser=True)
+        audit_record(
+            actor=DEMO_ACTOR, action="accounts.superuser_granted", target=user, changes={"is_superuser": [False, True]}
+        )
+    return user
+
+
+def demo_load(*, stdout: IO[str] | Any = None) -> list[tuple[str, str]]:
+    """Load the demo content; return (label, login link) for each demo person."""
+
+    def say(text: str) -> None:
+        if stdout is not None:
+            stdout.write(text)
+
+    with transaction.atomic():
+        bodies = _load_register(say)
+        people = _load_people(bodies)
+        people.append(("Administrator (Django admin at /admin/): admin@samrad.example", _administrator()))
+    say(f"Organisations in the register: {Organisation.objects.count()}")
+    return [(label, login_link_url(user)) for label, user in people]
