@@ -1,5 +1,8 @@
 """The register of organisations that can be consulted, and the geography used to pick referral lists."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -10,6 +13,46 @@ county_code_validator = RegexValidator(r"^\d{2}$", _("A county code has exactly 
 organisation_number_validator = RegexValidator(
     r"^\d{6}-?\d{4}$", _("An organisation number has ten digits, e.g. 212000-0142.")
 )
+
+
+def normalise_spaces(value: str | None) -> str:
+    """Text with surrounding space removed and inner runs of white space made one space."""
+    return " ".join((value or "").split())
+
+
+def normalise_email(value: str | None) -> str:
+    """An address stripped, with its domain in lower case (the part before @ is left as written)."""
+    value = (value or "").strip()
+    if "@" in value:
+        local, _sep, domain = value.rpartition("@")
+        value = f"{local}@{domain.lower()}"
+    return value
+
+
+def normalise_organisation_number(value: str) -> str:
+    """212000-0142 for both 2120000142 and 212000-0142; anything else comes back stripped, for the validators."""
+    value = value.strip()
+    if re.fullmatch(r"[0-9]{6}-?[0-9]{4}", value):
+        digits = value.replace("-", "")
+        return f"{digits[:6]}-{digits[6:]}"
+    return value
+
+
+def validate_organisation_number_check_digit(value: str) -> None:
+    """The last digit of a Swedish organisation number is a Luhn check digit over the first nine."""
+    digits = value.replace("-", "")
+    if not re.fullmatch(r"[0-9]{10}", digits):
+        return  # the format validator reports this
+    total = 0
+    for position, char in enumerate(digits[:9]):
+        product = int(char) * (2 if position % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    if (10 - total % 10) % 10 != int(digits[9]):
+        raise ValidationError(
+            _("%(value)s is not a valid organisation number (the check digit does not match)."),
+            code="check_digit",
+            params={"value": value},
+        )
 
 
 class County(models.Model):
@@ -86,7 +129,10 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     organisation_number = models.CharField(
-        _("organisation number"), max_length=11, blank=True, validators=[organisation_number_validator]
+        _("organisation number"),
+        max_length=11,
+        blank=True,
+        validators=[organisation_number_validator, validate_organisation_number_check_digit],
     )
     municipality_code = models.CharField(
         _("municipality code"),
@@ -119,10 +165,12 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=Q(municipality_code__isnull=True) | Q(kind="municipality"),
                 name="org_municipality_code_only_for_municipalities",
+                violation_error_message=_("Only municipalities have a municipality code."),
             ),
             models.CheckConstraint(
                 condition=Q(population_year__isnull=True) | Q(population__isnull=False),
                 name="org_population_year_needs_population",
+                violation_error_message=_("A population year needs a population."),
             ),
         ]
 
@@ -146,7 +194,11 @@ class ContactPerson(models.Model):
         verbose_name = _("contact person")
         verbose_name_plural = _("contact people")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "email"], name="contact_unique_email_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                name="contact_unique_email_per_org",
+                violation_error_message=_("This organisation already has a contact person with that e-mail address."),
+            ),
         ]
 
     def __str__(self) -> str:

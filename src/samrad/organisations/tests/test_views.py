@@ -1,0 +1,326 @@
+"""The register's staff pages: access, list and search, edits through the services, import uploads."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from samrad.accounts.models import User
+from samrad.audit.models import AuditEvent
+from samrad.organisations.importing import default_register_path
+from samrad.organisations.models import ContactPerson, County, Division, Group, Organisation
+from samrad.organisations.tests.factories import ContactPersonFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, coordinator):
+    client.force_login(coordinator)
+    return client
+
+
+def edit_data(org: Organisation, **changes) -> dict:
+    data = {
+        "kind": org.kind,
+        "name": org.name,
+        "short_name": org.short_name,
+        "municipality_code": org.municipality_code or "",
+        "organisation_number": org.organisation_number,
+        "county": org.county_id or "",
+        "groups": [group.pk for group in org.groups.all()],
+        "registry_email": org.registry_email,
+        "website": org.website,
+        "population": org.population if org.population is not None else "",
+        "population_year": org.population_year or "",
+        "is_active": "on" if org.is_active else "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(reverse("organisations:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", ["list", "create", "import", "groups"])
+def test_respondents_get_403(client, respondent, name):
+    client.force_login(respondent)
+    assert client.get(reverse(f"organisations:{name}")).status_code == 403
+
+
+def test_respondents_get_403_on_organisation_pages_and_posts_change_nothing(client, respondent):
+    client.force_login(respondent)
+    org = Organisation.objects.get(name="Testkommun")
+    assert client.get(reverse("organisations:detail", args=[org.pk])).status_code == 403
+    response = client.post(reverse("organisations:edit", args=[org.pk]), edit_data(org, name="Kapad"))
+    assert response.status_code == 403
+    org.refresh_from_db()
+    assert org.name == "Testkommun"
+
+
+def test_django_staff_users_are_coordinators(client):
+    staff = User.objects.create_user(username="admin", email="admin@example.se", is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("organisations:list")).status_code == 200
+
+
+def test_the_list_searches_filters_and_pages(staff_client, register):
+    response = staff_client.get(reverse("organisations:list"))
+    assert response.status_code == 200
+    assert response.context["page_obj"].paginator.count == 28  # 27 municipalities and the coordinator's region
+    assert len(response.context["page_obj"].object_list) == 25
+
+    page_two = staff_client.get(reverse("organisations:list"), {"page": 2})
+    assert len(page_two.context["page_obj"].object_list) == 3
+
+    found = staff_client.get(reverse("organisations:list"), {"q": "väsby"})
+    assert [o.name for o in found.context["page_obj"].object_list] == ["Upplands Väsby"]
+
+    sodertorn = Group.objects.get(name="Södertörn")
+    in_group = staff_client.get(reverse("organisations:list"), {"group": sodertorn.pk, "county": "01"})
+    assert in_group.context["page_obj"].paginator.count == 8
+
+    regions = staff_client.get(reverse("organisations:list"), {"kind": "region"})
+    assert [o.name for o in regions.context["page_obj"].object_list] == ["Region Stockholm"]
+
+
+def test_a_bad_filter_is_an_error_on_the_page_not_a_500(staff_client, register):
+    response = staff_client.get(reverse("organisations:list"), {"kind": "rymdstation", "county": "99", "q": "sol"})
+    assert response.status_code == 200
+    assert set(response.context["filter_form"].errors) == {"kind", "county"}
+    assert response.context["page_obj"].paginator.count == 2  # the valid filter still applies
+    assert staff_client.get(reverse("organisations:list"), {"page": "x"}).status_code == 200
+
+
+def test_htmx_requests_get_only_the_results(staff_client, register):
+    response = staff_client.get(reverse("organisations:list"), {"q": "sol"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="results"')
+    assert "Solna" in body and "<html" not in body
+
+
+def test_the_list_page_takes_the_same_number_of_queries_for_5_and_25_organisations(
+    staff_client, django_assert_max_num_queries, django_assert_num_queries
+):
+    url = reverse("organisations:list")
+    OrganisationFactory.create_batch(4)
+    staff_client.get(url)  # warm up the session and the user
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        staff_client.get(url)
+    OrganisationFactory.create_batch(20)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = staff_client.get(url)
+    assert len(response.context["page_obj"].object_list) == 25
+
+
+def test_the_detail_page_shows_contacts_groups_and_memberships(staff_client, register):
+    org = Organisation.objects.get(municipality_code="0127")
+    ContactPersonFactory.create(organisation=org, name="Eva Ek", email="eva.ek@botkyrka.example.se")
+    response = staff_client.get(reverse("organisations:detail", args=[org.pk]))
+    body = response.content.decode()
+    assert "Botkyrka" in body and "Södertörn" in body and "Eva Ek" in body
+    assert response.context["organisation"].membership_count == 0
+    assert staff_client.get(reverse("organisations:detail", args=[999_999])).status_code == 404
+
+
+def test_a_coordinator_edits_an_organisation_and_the_change_is_audited(staff_client, coordinator, register):
+    org = Organisation.objects.get(municipality_code="0127")
+    network = Group.objects.create(name="Klimatnätverket", kind=Group.Kind.NETWORK)
+    sodertorn = Group.objects.get(name="Södertörn")
+    data = edit_data(
+        org,
+        registry_email="kommunstyrelsen@botkyrka.se",
+        organisation_number="2120002882",
+        groups=[sodertorn.pk, network.pk],
+    )
+    response = staff_client.post(reverse("organisations:edit", args=[org.pk]), data)
+
+    assert response.status_code == 302 and response["Location"] == reverse("organisations:detail", args=[org.pk])
+    org.refresh_from_db()
+    assert (org.registry_email, org.organisation_number) == ("kommunstyrelsen@botkyrka.se", "212000-2882")
+    assert set(org.groups.values_list("name", flat=True)) == {"Södertörn", "Klimatnätverket"}
+    event = AuditEvent.objects.filter(action="organisation.update").get()
+    assert event.actor_id == coordinator.pk
+    assert event.changes["registry_email"] == ["", "kommunstyrelsen@botkyrka.se"]
+    assert event.changes["groups"] == [["Södertörn"], ["Klimatnätverket", "Södertörn"]]
+
+
+def test_a_duplicate_municipality_code_is_a_form_error_not_a_500(staff_client, register):
+    org = Organisation.objects.get(municipality_code="0127")
+    response = staff_client.post(reverse("organisations:edit", args=[org.pk]), edit_data(org, municipality_code="0126"))
+    assert response.status_code == 200
+    assert "municipality_code" in response.context["form"].errors
+    assert 'id="error-summary"' in response.content.decode()
+
+    create = staff_client.post(
+        reverse("organisations:create"), {"kind": "municipality", "name": "Kopia", "municipality_code": "0126"}
+    )
+    assert create.status_code == 200 and "municipality_code" in create.context["form"].errors
+    assert not AuditEvent.objects.filter(
+        action__in=["organisation.update", "organisation.create"], actor_id__isnull=False
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"municipality_code": "12"}, "municipality_code"),
+        ({"organisation_number": "212000-2883"}, "organisation_number"),
+        ({"kind": "agency"}, "municipality_code"),
+        ({"county": "placeholder-gotland"}, "county"),
+        ({"population": "", "population_year": "2016"}, "population"),
+        ({"registry_email": "inte en adress"}, "registry_email"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_bad_input_gets_clear_errors(staff_client, register, changes, field):
+    org = Organisation.objects.get(municipality_code="0127")
+    if changes.get("county") == "placeholder-gotland":
+        changes["county"] = County.objects.get(code="09").pk
+    response = staff_client.post(reverse("organisations:edit", args=[org.pk]), edit_data(org, **changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+
+
+def test_a_coordinator_creates_an_agency(staff_client):
+    response = staff_client.post(
+        reverse("organisations:create"),
+        {"kind": "agency", "name": "Trafikverket", "organisation_number": "202100-6297", "is_active": "on"},
+    )
+    org = Organisation.objects.get(name="Trafikverket")
+    assert response["Location"] == reverse("organisations:detail", args=[org.pk])
+    assert org.municipality_code is None
+    assert AuditEvent.objects.filter(action="organisation.create", object_id=str(org.pk)).exists()
+
+
+def test_script_in_a_name_is_escaped(staff_client):
+    org = OrganisationFactory.create(name='<script>alert("x")</script>Elaka kommunen')
+    ContactPersonFactory.create(organisation=org, name="<img src=x onerror=alert(1)>")
+    for url in (reverse("organisations:list"), reverse("organisations:detail", args=[org.pk])):
+        body = staff_client.get(url).content.decode()
+        assert '<script>alert("x")</script>' not in body
+        assert "&lt;script&gt;" in body
+        assert "<img src=x" not in body
+
+
+def test_contacts_are_added_changed_and_removed(staff_client, register):
+    org = Organisation.objects.get(municipality_code="0180")
+    add_url = reverse("organisations:contact_add", args=[org.pk])
+    response = staff_client.post(add_url, {"name": "Eva Ek", "email": "eva.ek@stockholm.example.se", "title": ""})
+    assert response.status_code == 302
+    contact = ContactPerson.objects.get(organisation=org)
+
+    duplicate = staff_client.post(add_url, {"name": "Eva igen", "email": "eva.ek@stockholm.example.se"})
+    assert duplicate.status_code == 200 and duplicate.context["form"].errors
+
+    edit_url = reverse("organisations:contact_edit", args=[org.pk, contact.pk])
+    staff_client.post(edit_url, {"name": "Eva Ek", "email": "eva.ek@stockholm.example.se", "title": "Registrator"})
+    contact.refresh_from_db()
+    assert contact.title == "Registrator"
+
+    other = OrganisationFactory.create()
+    assert staff_client.get(reverse("organisations:contact_edit", args=[other.pk, contact.pk])).status_code == 404
+
+    remove_url = reverse("organisations:contact_remove", args=[org.pk, contact.pk])
+    assert staff_client.get(remove_url).status_code == 200
+    staff_client.post(remove_url)
+    assert not ContactPerson.objects.exists()
+    actions = list(AuditEvent.objects.filter(action__startswith="contact.").values_list("action", flat=True))
+    assert sorted(actions) == ["contact.add", "contact.remove", "contact.update"]
+
+
+def test_groups_and_the_proposed_division_stockholm_and_gotland(staff_client, register):
+    assert staff_client.get(reverse("organisations:groups")).status_code == 200
+    counties = list(County.objects.filter(code__in=["01", "09"]).values_list("pk", flat=True))
+    response = staff_client.post(
+        reverse("organisations:division_create"),
+        {"name": "Stockholm + Gotland", "status": "proposed", "counties": counties, "description": ""},
+    )
+    assert response.status_code == 302
+    division = Division.objects.get(name="Stockholm + Gotland")
+    assert sorted(division.counties.values_list("code", flat=True)) == ["01", "09"]
+    listed = staff_client.get(reverse("organisations:list"), {"division": division.pk})
+    assert listed.context["page_obj"].paginator.count == 28  # with the coordinator's region in county 01
+
+    no_county = staff_client.post(reverse("organisations:division_create"), {"name": "Tom", "status": "proposed"})
+    assert no_county.status_code == 200 and "counties" in no_county.context["form"].errors
+
+    staff_client.post(reverse("organisations:group_create"), {"name": "Klimatnätverket", "kind": "network"})
+    taken = staff_client.post(reverse("organisations:group_create"), {"name": "Södertörn", "kind": "subregion"})
+    assert taken.status_code == 200 and "name" in taken.context["form"].errors
+    group = Group.objects.get(name="Klimatnätverket")
+    staff_client.post(
+        reverse("organisations:group_edit", args=[group.pk]), {"name": "Klimatnätverket Sthlm", "kind": "network"}
+    )
+    group.refresh_from_db()
+    assert group.name == "Klimatnätverket Sthlm"
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"division.create", "group.create", "group.update"} <= actions
+
+
+def upload(name: str, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_import_preview_saves_nothing_then_confirming_imports(staff_client):
+    url = reverse("organisations:import")
+    content = default_register_path().read_bytes()
+    preview = staff_client.post(url, {"file": upload("register.csv", content), "action": "preview"})
+
+    assert preview.status_code == 200
+    assert preview.context["result"].created == 27
+    assert not Organisation.objects.filter(kind="municipality").exists()
+    token = preview.context["token"]
+    assert token
+
+    confirmed = staff_client.post(url, {"token": token})
+    assert confirmed.status_code == 302
+    assert Organisation.objects.filter(kind="municipality").count() == 27
+    assert staff_client.post(url, {"token": token}).status_code == 302  # used up: back to the form
+    assert Organisation.objects.filter(kind="municipality").count() == 27
+
+
+def test_import_with_bad_rows_shows_them_in_a_table_and_saves_nothing(staff_client):
+    content = "municipality_code,name,population_2016\n0114,Upplands Väsby,43891\n114,Kort,x\n".encode()
+    response = staff_client.post(
+        reverse("organisations:import"), {"file": upload("register.csv", content), "action": "import"}
+    )
+    assert response.status_code == 200
+    assert [p.line for p in response.context["result"].problems] == [3, 3]
+    assert "<td>3</td>" in response.content.decode()
+    assert not Organisation.objects.filter(kind="municipality").exists()
+
+
+def test_import_of_an_xlsx_upload(staff_client):
+    workbook = Workbook()
+    workbook.active.append(["municipality_code", "name", "population_2016"])
+    workbook.active.append(["0114", "Upplands Väsby", 43891])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = staff_client.post(
+        reverse("organisations:import"), {"file": upload("register.xlsx", buffer.getvalue()), "action": "import"}
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.get(municipality_code="0114").population == 43891
+
+
+def test_import_refuses_other_files_and_large_files(staff_client, settings):
+    url = reverse("organisations:import")
+    pdf = staff_client.post(url, {"file": upload("register.pdf", b"%PDF-1.4"), "action": "preview"})
+    assert pdf.status_code == 200 and "file" in pdf.context["form"].errors
+    renamed = staff_client.post(url, {"file": upload("register.csv", b"%PDF-1.4\n..."), "action": "preview"})
+    assert renamed.status_code == 200 and not renamed.context["result"].ok
+    settings.IMPORT_MAX_BYTES = 10
+    large = staff_client.post(url, {"file": upload("register.csv", b"name,kind\nA,other\n"), "action": "preview"})
+    assert "file" in large.context["form"].errors
+    assert not Organisation.objects.filter(kind__in=["municipality", "other"]).exclude(name="Region Stockholm").exists()
