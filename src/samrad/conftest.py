@@ -1,1 +1,83 @@
-"""Fixtures shared by every app's tests. App-specific fixtures live in each app's tests/conftest.py."""
+"""Fixtures shared by every app's tests. App-specific fixtures live in each app's tests/conftest.py.
+
+Real services, no mocks: `smtp_server` is an SMTP server on 127.0.0.1, `task_worker` starts real worker
+processes, `rq_task_queue` points the task framework at the real Redis (db 15, or TEST_REDIS_URL).
+"""
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from samrad.testing.smtp import SmtpServer
+from samrad.testing.worker import WorkerProcess
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpServer]:
+    """A running SMTP server that Django's mail goes to (settings.MAILERS points at it for the test).
+
+    `smtp_server.stop()` / `.start()` simulate an outage on the same port; `.messages` are the parsed messages
+    received; `.environment()` gives the same settings as environment variables for a worker process.
+    """
+    server = SmtpServer()
+    server.start()
+    for name, value in server.django_settings().items():
+        setattr(settings, name, value)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def task_worker(transactional_db: None) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real `manage.py run_worker` processes against the test database; all are stopped after the test.
+
+        worker = task_worker(backend="database", env={**smtp_server.environment()})
+        worker.wait_until(lambda: ..., what="the e-mail is sent")
+
+    `backend` is TASK_BACKEND for the process ("database" or "rq"; with "rq" also use `rq_task_queue` and pass
+    its `environment`). Needs `transactional_db`, which this fixture requests.
+    """
+    from django.db import connection
+
+    workers: list[WorkerProcess] = []
+
+    def start(*, backend: str = "database", env: dict[str, str] | None = None) -> WorkerProcess:
+        worker = WorkerProcess(database=connection.settings_dict, backend=backend, env=env)
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
+        worker.discard_log()
+
+
+class RqTaskQueue:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def environment(self) -> dict[str, str]:
+        """Environment for a worker process (`task_worker(backend="rq", env=...)`) on this queue."""
+        return {"TASK_BACKEND": "rq", "TASK_REDIS_URL": self.url}
+
+
+@pytest.fixture
+def rq_task_queue(settings: Any) -> Iterator[RqTaskQueue]:
+    """django.tasks on RQ over the real Redis for this test: an emptied database (15, or TEST_REDIS_URL) that
+    `TASKS` and `RQ_QUEUES` point at. Tests using it are marked `redis`."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError as error:
+        pytest.fail(f"Redis is not reachable at {url}: {error}")
+    client.flushdb()
+    settings.RQ_QUEUES = {"default": {"URL": url}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    yield RqTaskQueue(url)
+    client.flushdb()
+    client.close()

@@ -8,7 +8,7 @@ content and the previous event's hash, so changing or removing an event breaks t
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -40,7 +40,7 @@ def event_hash(
     payload = json.dumps(
         {
             "prev": prev_hash,
-            "at": created_at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+            "at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor_id": actor_id,
             "actor": actor_label,
             "action": action,
@@ -57,9 +57,21 @@ def event_hash(
 
 
 def _actor_parts(actor: Any) -> tuple[int | None, str]:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None, str(actor) if isinstance(actor, str) else "system"
-    return actor.pk, f"{actor} <{actor.email}>" if getattr(actor, "email", "") else str(actor)
+    """(user id or None, a label that still says who acted after the account is gone)."""
+    if isinstance(actor, str):
+        return None, actor[:255] or "system"
+    if actor is None:
+        return None, "system"
+    if not getattr(actor, "is_authenticated", False):
+        return None, "anonymous"
+    email = getattr(actor, "email", "")
+    label = f"{actor} <{email}>" if email and str(actor) != email else str(actor)
+    return actor.pk, label[:255]
+
+
+def _plain(value: Any) -> Any:
+    """A model instance (a foreign key's value) is recorded by its primary key."""
+    return value.pk if isinstance(value, models.Model) else value
 
 
 def audit_record(
@@ -81,6 +93,7 @@ def audit_record(
         object_label = str(target)[:255]
     else:
         object_label = ""
+    object_id = str(object_id)
     actor_id, actor_label = _actor_parts(actor)
     clean_changes = _canonical(changes or {})
     with transaction.atomic():
@@ -93,17 +106,17 @@ def audit_record(
             actor_label=actor_label,
             action=action,
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=object_id,
             object_label=object_label,
             changes=clean_changes,
         )
         event = AuditEvent.objects.create(
             created_at=created_at,
             actor_id=actor_id,
-            actor_label=actor_label[:255],
+            actor_label=actor_label,
             action=action,
             object_type=object_type,
-            object_id=str(object_id),
+            object_id=object_id,
             object_label=object_label,
             changes=clean_changes,
             prev_hash=head.last_hash,
@@ -115,10 +128,11 @@ def audit_record(
 
 def model_changes(instance: models.Model, fields: list[str], before: dict[str, Any] | None) -> dict[str, Any]:
     """{"field": [old, new]} for each field that differs; with before=None, {"field": [None, new]} for all."""
-    after = {name: getattr(instance, name) for name in fields}
+    after = {name: _plain(getattr(instance, name)) for name in fields}
     if before is None:
         return {name: [None, value] for name, value in after.items()}
-    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+    old = {name: _plain(value) for name, value in before.items()}
+    return {name: [old.get(name), value] for name, value in after.items() if old.get(name) != value}
 
 
 @dataclass(frozen=True)
@@ -127,15 +141,25 @@ class ChainReport:
     checked: int
     first_bad_id: int | None = None
     reason: str = ""
+    # The hash of the newest event checked: operators may note it elsewhere to anchor the chain.
+    last_hash: str = GENESIS_HASH
 
 
 def audit_verify(*, batch_size: int = 2000) -> ChainReport:
-    """Walk the whole chain in id order; report the first event whose hash or link does not fit."""
+    """Walk the chain in id order and report the first event whose hash or link does not fit.
+
+    The chain head is read first, so events appended while the walk runs are left for the next check instead of
+    being mistaken for a broken chain; the walk must end exactly at the head's hash.
+    """
+    head = AuditChainHead.objects.filter(id=1).first()
+    events = AuditEvent.objects.order_by("id")
+    if head is not None:
+        events = events.filter(id__lte=head.last_event_id or 0)
     expected_prev = GENESIS_HASH
     checked = 0
     last_id = 0
     while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        batch = list(events.filter(id__gt=last_id)[:batch_size])
         if not batch:
             break
         for event in batch:
@@ -157,7 +181,9 @@ def audit_verify(*, batch_size: int = 2000) -> ChainReport:
             expected_prev = event.hash
             checked += 1
             last_id = event.pk
-    head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and checked and head.last_hash != expected_prev:
+    if head is None:
+        if checked:
+            return ChainReport(False, checked, None, "the chain head is missing")
+    elif head.last_hash != expected_prev:
         return ChainReport(False, checked, head.last_event_id, "the newest events are missing")
-    return ChainReport(True, checked)
+    return ChainReport(True, checked, last_hash=expected_prev)

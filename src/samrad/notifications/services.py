@@ -7,10 +7,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from samrad.accounts.selectors import user_is_coordinator
+from samrad.audit.services import audit_record
+from samrad.notifications.delivery import schedule_delivery
 from samrad.notifications.models import OutboundEmail
+from samrad.notifications.rendering import render_email
+
+RETRYABLE_STATES = (OutboundEmail.State.FAILED, OutboundEmail.State.RETRYING)
 
 
 @dataclass(frozen=True)
@@ -72,11 +80,61 @@ def email_enqueue(
         if dedupe_key is None:
             raise
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
-    transaction.on_commit(lambda: _schedule_delivery(message.pk))
+    transaction.on_commit(lambda: schedule_delivery(message.pk))
     return message
 
 
-def _schedule_delivery(message_id: int, **kwargs: Any) -> None:
-    from samrad.notifications.tasks import deliver_email
+def email_enqueue_template(
+    *,
+    to: list[str],
+    template: str,
+    context: dict[str, Any] | None = None,
+    language: str = "sv",
+    cc: list[str] | None = None,
+    reply_to: list[str] | None = None,
+    from_email: str = "",
+    attachments: list[Attachment] | None = None,
+    headers: dict[str, str] | None = None,
+    category: str = "",
+    dedupe_key: str | None = None,
+) -> OutboundEmail:
+    """Render `<template>_subject.txt`, `<template>.txt` and (if it exists) `<template>.html` in `language` and
+    queue the result (see samrad.notifications.rendering for how to write the templates)."""
+    rendered = render_email(template, context or {}, language=language)
+    return email_enqueue(
+        to=to,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        cc=cc,
+        reply_to=reply_to,
+        from_email=from_email,
+        attachments=attachments,
+        headers={"Content-Language": language, **(headers or {})},
+        category=category or template,
+        dedupe_key=dedupe_key,
+    )
 
-    deliver_email.enqueue(message_id)
+
+def email_retry(*, actor: Any, message_id: int) -> OutboundEmail:
+    """Send a failed or waiting message again now (a coordinator's "retry now" on the outbox page)."""
+    if not user_is_coordinator(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        message = OutboundEmail.objects.select_for_update().get(pk=message_id)
+        if message.state not in RETRYABLE_STATES:
+            raise ValidationError(
+                _("Only a failed message or one waiting to retry can be retried."), code="not_retryable"
+            )
+        previous_state = message.state
+        message.state = OutboundEmail.State.QUEUED
+        message.next_attempt_at = timezone.now()
+        message.save(update_fields=["state", "next_attempt_at"])
+        audit_record(
+            actor=actor,
+            action="email.retry",
+            target=message,
+            changes={"state": [previous_state, message.state]},
+        )
+        transaction.on_commit(lambda: schedule_delivery(message.pk))
+    return message

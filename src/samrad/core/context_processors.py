@@ -1,0 +1,13 @@
+"""Template context shared by every page: what the navigation may show the current user."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from samrad.accounts.selectors import user_is_coordinator
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {"nav_is_coordinator": SimpleLazyObject(lambda: user_is_coordinator(user))}
