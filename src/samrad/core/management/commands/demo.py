@@ -15,6 +15,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from samrad.core.demo import demo_load
 
 
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    """Treat SIGTERM like Ctrl-C so that the worker and the scheduler are stopped with the server."""
+    raise KeyboardInterrupt
+
+
 class Command(BaseCommand):
     help = "Load the demo content and serve Samråd on 127.0.0.1:8000 with a worker and the scheduler."
 
@@ -46,6 +51,7 @@ class Command(BaseCommand):
             subprocess.Popen([*manage, "run_scheduler"], env=env),
         ]
         self.stdout.write(self.style.SUCCESS(f"Serving http://{addrport}/ – press Ctrl-C to stop."))
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
         try:
             call_command("runserver", addrport, use_reloader=False, use_threading=True)
         except KeyboardInterrupt:
