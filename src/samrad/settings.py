@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "samrad.notifications",
     "samrad.documents",
     "samrad.consultations",
+    "samrad.dialogue",
+    "samrad.library",
     "samrad.api",
 ]
 
@@ -105,9 +107,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "samrad_cache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "samrad_cache"}}
 
 # --- Authentication ----------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
