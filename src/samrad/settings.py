@@ -120,7 +120,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 SESAME_MAX_AGE = env.int("LOGIN_LINK_MAX_AGE", default=60 * 60 * 24)  # seconds a login link stays valid
 SESAME_ONE_TIME = True
-SESAME_TOKEN_NAME = "sesame"
+SESAME_TOKEN_NAME = "sesame"  # noqa: S105 - the query parameter name, not a secret
 # How many login links one address or one client may ask for per hour.
 LOGIN_LINK_RATE = env.str("LOGIN_LINK_RATE", default="5/h")
 # Failed staff password logins allowed per client.

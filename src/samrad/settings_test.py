@@ -6,7 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-use-anywhere-e
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SAMRAD_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
 
-from samrad.settings import *  # noqa: E402,F403
+from samrad.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("konto/", include("samrad.accounts.urls")),
     path("remisser/", include("samrad.consultations.urls")),
     path("samordning/", include("samrad.consultations.urls_coordination")),
+    path("samordning/", include("samrad.consultations.urls_exports")),
     path("dialog/", include("samrad.dialogue.urls")),
     path("kunskapsbank/", include("samrad.library.urls")),
     path("sok/", include("samrad.library.urls_search")),

@@ -17,7 +17,7 @@ PUBLIC_STATUSES = (
 )
 
 
-def _org_ids(user: Any, role: str | None = None) -> QuerySet[Membership]:
+def _org_ids(user: Any, role: str | None = None) -> QuerySet[Membership, dict[str, Any]]:
     memberships = Membership.objects.filter(user=user, user__is_active=True)
     if role is not None:
         memberships = memberships.filter(role=role)
@@ -51,8 +51,8 @@ def consultation_get_managed(*, user: Any, pk: int) -> Consultation:
 
 
 def consultations_visible_to(user: Any) -> QuerySet[Consultation]:
-    """What a user may read: everything public (never drafts), what they manage, and what their organisations
-    are on the referral list of."""
+    """What a user may read: everything past the draft stage (open and later), and what they manage (drafts
+    included). Referral bodies see a consultation once it opens, like everyone else."""
     visible = Q(status__in=PUBLIC_STATUSES)
     if getattr(user, "is_authenticated", False):
         if is_platform_staff(user):

@@ -30,10 +30,13 @@ def local_date(instant: dt.datetime) -> dt.date:
 
 
 def effective_deadline(referral: Referral, consultation: Consultation | None = None) -> dt.datetime:
-    """The body's own deadline (set on a late addition or by an extension) or the consultation's."""
-    if referral.deadline_override is not None:
+    """The body's own deadline (set on a late addition or by an extension) or the consultation's, whichever is
+    later: an own deadline only ever gives a body more time, also after the consultation's deadline has been
+    moved past it."""
+    deadline = (consultation or referral.consultation).deadline
+    if referral.deadline_override is not None and referral.deadline_override > deadline:
         return referral.deadline_override
-    return (consultation or referral.consultation).deadline
+    return deadline
 
 
 def is_open_at(deadline: dt.datetime, now: dt.datetime | None = None) -> bool:

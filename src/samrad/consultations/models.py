@@ -3,6 +3,8 @@
 State changes go through services (lifecycle.py, referrals.py, responses.py); never assign `status` directly.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -63,6 +65,9 @@ class ConsultationSender(models.Model):
             models.UniqueConstraint(fields=["consultation", "organisation"], name="sender_unique_per_consultation")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation_id} sends {self.consultation_id}"
+
 
 class ReferenceSequence(models.Model):
     """The counter behind generated reference numbers: one row per pattern prefix and year, locked on use."""
@@ -73,6 +78,9 @@ class ReferenceSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "year"], name="reference_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.year}: {self.last_value}"
 
 
 class StatusChange(models.Model):
@@ -87,6 +95,9 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.from_status} → {self.to_status}"
 
 
 class ConsultationDocument(models.Model):
@@ -183,6 +194,9 @@ class ReminderSent(models.Model):
         ordering = ["sent_at"]
         constraints = [models.UniqueConstraint(fields=["referral", "key"], name="reminder_unique_key")]
 
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.key}"
+
 
 class ExtensionRequest(models.Model):
     class Status(models.TextChoices):
@@ -203,6 +217,9 @@ class ExtensionRequest(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.status}"
 
 
 class Response(models.Model):
@@ -240,6 +257,9 @@ class Response(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.organisation_id or self.respondent_name}"
+
 
 class Answer(models.Model):
     """The current draft answer to one question. `version` rises on every save; a save based on an older version
@@ -255,6 +275,9 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="answer_unique_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id} v{self.version}"
 
 
 class ResponseAttachment(models.Model):
@@ -275,6 +298,9 @@ class ResponseAttachment(models.Model):
     class Meta:
         ordering = ["added_at"]
 
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.file_id} ({self.kind})"
+
 
 class ResponseSignatory(models.Model):
     """A co-signer of a joint answer. The answer counts for this organisation once it has confirmed."""
@@ -291,6 +317,23 @@ class ResponseSignatory(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "organisation"], name="signatory_unique_per_response")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.organisation_id}"
+
+
+class SubmissionIsImmutable(Exception):
+    """Raised on any attempt to change or delete a submission through the ORM."""
+
+
+class SubmissionQuerySet(models.QuerySet["Submission"]):
+    """Refuses the bulk paths that would bypass `Submission.save()` / `delete()`."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise SubmissionIsImmutable("Submissions cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise SubmissionIsImmutable("Submissions cannot be deleted.")
 
 
 class Submission(models.Model):
@@ -309,6 +352,19 @@ class Submission(models.Model):
     attachments = models.ManyToManyField("documents.StoredFile", related_name="+", blank=True)
     content_sha256 = models.CharField(max_length=64)
 
+    objects = SubmissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["response", "number"]
         constraints = [models.UniqueConstraint(fields=["response", "number"], name="submission_unique_number")]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise SubmissionIsImmutable("Submissions cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise SubmissionIsImmutable("Submissions cannot be deleted.")

@@ -16,10 +16,11 @@ class DesignSystemFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.RadioSelect):
-                css = "ds-radio"
-            elif isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            # CheckboxSelectMultiple is a subclass of RadioSelect: test for checkboxes first.
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "ds-checkbox"
+            elif isinstance(widget, forms.RadioSelect):
+                css = "ds-radio"
             else:
                 css = "ds-input"
             widget.attrs.setdefault("class", css)

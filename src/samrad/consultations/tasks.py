@@ -1,0 +1,56 @@
+"""Scheduled work of consultations, run by the task queue (see samrad.notifications.scheduling): automatic
+reminders, and closing consultations whose deadlines have all passed. Both are idempotent: running them twice,
+or late, does nothing twice."""
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samrad.consultations.lifecycle import TransitionError, consultation_transition
+from samrad.consultations.models import Consultation, Referral
+from samrad.consultations.reminders import reminders_send_due
+
+logger = logging.getLogger(__name__)
+
+
+def consultations_close_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Close (as the system) every open consultation whose deadline has passed and on which no body has an own
+    deadline still to come. Returns the ids of the consultations closed."""
+    now = now or timezone.now()
+    still_running = Referral.objects.filter(consultation=OuterRef("pk"), deadline_override__gte=now)
+    due = Consultation.objects.filter(status=Consultation.Status.OPEN, deadline__lt=now).exclude(Exists(still_running))
+    closed = []
+    for consultation in due.order_by("pk"):
+        with transaction.atomic():
+            # Read again under the lock: a body may have been given more time since the list was read.
+            if not list(due.select_for_update().filter(pk=consultation.pk).values_list("pk", flat=True)):
+                continue
+            try:
+                consultation_transition(
+                    actor=None,
+                    consultation=consultation,
+                    to_status=Consultation.Status.CLOSED,
+                    note=_("Closed automatically: every deadline has passed."),
+                )
+            except TransitionError:
+                continue
+        closed.append(consultation.pk)
+        logger.info("Closed consultation %s at its deadline", consultation.pk)
+    return closed
+
+
+@task()
+def send_due_reminders() -> int:
+    """Every 15 minutes (registered as "consultations.reminders")."""
+    return reminders_send_due()
+
+
+@task()
+def close_due_consultations() -> list[int]:
+    """Every 5 minutes (registered as "consultations.close_due")."""
+    return consultations_close_due()

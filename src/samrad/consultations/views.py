@@ -1,0 +1,615 @@
+"""Public and respondent pages (mounted at /remisser/). Forms parse, services act, selectors read; anything the
+user may not see is 404.
+
+The answer page works with and without JavaScript: each answer saves itself through htmx (the autosave views
+return a small status fragment, or the question re-drawn with both versions when a colleague saved first), and
+the whole form can be saved with one ordinary POST, with the same conflict check for every answer.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from samrad.consultations import responses, selectors_responses
+from samrad.consultations.extensions import extension_request
+from samrad.consultations.forms import (
+    KEEP_THEIRS,
+    AnswerForm,
+    AttachmentForm,
+    DeclineForm,
+    ExtensionRequestForm,
+    ResponseDetailsForm,
+    SignatoryInviteForm,
+)
+from samrad.consultations.lifecycle import phase_allows
+from samrad.consultations.models import Answer, Question, ResponseSignatory, Stance
+from samrad.consultations.responses import ConflictError, DetailsConflictError, ResponseError
+from samrad.consultations.selectors_responses import RespondTarget
+from samrad.documents.inspection import FileRejected
+from samrad.documents.models import StoredFile
+
+PAGE_SIZE = 20
+RESPOND_TEMPLATE = "consultations/respond/page.html"
+
+
+def _file_response(stored: StoredFile) -> FileResponse:
+    """Stream a stored file through the storage API, as a download with its checked content type."""
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Public pages ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors_responses.consultation_list_for_user(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    consultations = list(page.object_list)
+    actions = selectors_responses.calls_to_action(user=request.user, consultations=consultations)
+    rows = [(c, actions.get(c.pk, [])) for c in consultations]
+    return render(request, "consultations/public/list.html", {"page_obj": page, "rows": rows})
+
+
+@require_GET
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = selectors_responses.consultation_get_for_page(user=request.user, pk=pk)
+    actions = selectors_responses.calls_to_action(user=request.user, consultations=[consultation])
+    return render(
+        request,
+        "consultations/public/detail.html",
+        {"consultation": consultation, "actions": actions.get(consultation.pk, [])},
+    )
+
+
+@require_GET
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    document = selectors_responses.document_get_for_user(user=request.user, consultation_pk=pk, document_pk=document_pk)
+    return _file_response(document.file)
+
+
+@login_required
+@require_GET
+def my_consultations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "consultations/respond/mine.html",
+        {
+            "rows": selectors_responses.my_referrals(user=request.user),
+            "cosign_requests": selectors_responses.my_cosign_requests(user=request.user),
+        },
+    )
+
+
+# --- The answer page -------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionBlock:
+    """One question on the answer page: its form, and when a colleague saved first, both versions."""
+
+    question: Question
+    form: AnswerForm
+    answer: Answer | None = None
+    conflict: ConflictError | None = None
+    saved_now: bool = False
+    error: str = ""
+    number: int = 0
+
+
+def _blocks(target: RespondTarget, answers: dict[int, Answer]) -> list[QuestionBlock]:
+    return [
+        QuestionBlock(
+            question=q, form=AnswerForm.for_answer(q, answers.get(q.pk)), answer=answers.get(q.pk), number=number
+        )
+        for number, q in enumerate(target.consultation.questions.all(), start=1)
+    ]
+
+
+def _conflict_block(question: Question, conflict: ConflictError) -> QuestionBlock:
+    """The question re-drawn for a conflict: the box holds the user's text, `version` is now the stored one
+    (so saving it is a deliberate choice to replace theirs), and the user must say which to keep."""
+    form = AnswerForm(
+        question=question,
+        initial={"stance": conflict.yours.stance, "text": conflict.yours.text, "version": conflict.theirs.version},
+    )
+    return QuestionBlock(question=question, form=form, conflict=conflict)
+
+
+def _page_context(
+    request: HttpRequest,
+    target: RespondTarget,
+    *,
+    blocks: list[QuestionBlock] | None = None,
+    details_form: ResponseDetailsForm | None = None,
+    details_conflict: DetailsConflictError | None = None,
+    attachment_form: AttachmentForm | None = None,
+) -> dict[str, Any]:
+    draft = selectors_responses.draft_view(target.response)
+    status = (
+        selectors_responses.referral_status(target.referral, target.consultation) if target.referral is not None else ""
+    )
+    return {
+        "target": target,
+        "consultation": target.consultation,
+        "organisation": target.organisation,
+        "referral": target.referral,
+        "response": target.response,
+        "status": status,
+        "status_label": selectors_responses.referral_status_label(status) if status else "",
+        "deadline": target.deadline,
+        "can_edit": target.can_edit,
+        "can_submit": target.can_submit(),
+        "blocks": blocks if blocks is not None else _blocks(target, draft.answers),
+        "details_form": details_form or ResponseDetailsForm.for_response(target.response),
+        "details_conflict": details_conflict,
+        "attachment_form": attachment_form or AttachmentForm(),
+        "draft": draft,
+        "cosign_form": SignatoryInviteForm(candidates=selectors_responses.signatory_candidates(target=target)),
+        "extension_requests": selectors_responses.extension_requests_for(target.referral),
+    }
+
+
+def _target(request: HttpRequest, pk: int, organisation_pk: int) -> RespondTarget:
+    return selectors_responses.respond_target(user=request.user, consultation_pk=pk, organisation_pk=organisation_pk)
+
+
+def _draft(request: HttpRequest, target: RespondTarget) -> Any:
+    if target.response is None:
+        target.response = responses.response_get_or_create_draft(
+            actor=request.user, consultation=target.consultation, organisation=target.organisation
+        )
+        target.response.consultation = target.consultation
+        target.response.organisation = target.organisation
+    return target.response
+
+
+def _save_question(request: HttpRequest, target: RespondTarget, question: Question) -> QuestionBlock:
+    """Save one question from the POST; the block says how it went."""
+    if request.POST.get(f"q{question.pk}-resolution") == KEEP_THEIRS:
+        answer = Answer.objects.select_related("updated_by").filter(response=target.response, question=question).first()
+        return QuestionBlock(question=question, form=AnswerForm.for_answer(question, answer), answer=answer)
+    form = AnswerForm(request.POST, question=question)
+    if not form.is_valid():
+        return QuestionBlock(question=question, form=form, error=_("The answer could not be read. Try again."))
+    stance, text, version = form.values()
+    if target.response is None and not stance and not text.strip():
+        return QuestionBlock(question=question, form=AnswerForm.for_answer(question, None))
+    try:
+        answer = responses.answer_save(
+            actor=request.user,
+            response=_draft(request, target),
+            question=question,
+            stance=stance,
+            text=text,
+            base_version=version,
+        )
+    except ConflictError as conflict:
+        return _conflict_block(question, conflict)
+    except ResponseError as error:
+        return QuestionBlock(question=question, form=form, error=error.message)
+    return QuestionBlock(
+        question=question, form=AnswerForm.for_answer(question, answer), answer=answer, saved_now=bool(answer.pk)
+    )
+
+
+def _save_details(
+    request: HttpRequest, target: RespondTarget
+) -> tuple[ResponseDetailsForm, DetailsConflictError | None]:
+    if request.POST.get("details-resolution") == KEEP_THEIRS:
+        return ResponseDetailsForm.for_response(target.response), None
+    form = ResponseDetailsForm(request.POST)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    unchanged = target.response is None and not data["their_reference"].strip() and not data["decided_by"].strip()
+    if unchanged:
+        return form, None
+    try:
+        saved = responses.response_update_details(
+            actor=request.user,
+            response=_draft(request, target),
+            their_reference=data["their_reference"],
+            decided_by=data["decided_by"],
+            base_version=data["version"],
+        )
+    except DetailsConflictError as conflict:
+        conflict_form = ResponseDetailsForm(
+            initial={
+                "their_reference": conflict.yours.their_reference,
+                "decided_by": conflict.yours.decided_by,
+                "version": conflict.theirs.version,
+            }
+        )
+        return conflict_form, conflict
+    return ResponseDetailsForm.for_response(saved), None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    """The organisation's answer: read the questions, draft with colleagues, attach, submit."""
+    target = _target(request, pk, organisation_pk)
+    if request.method == "GET":
+        if target.referral is not None and target.can_edit:
+            target.referral = responses.referral_mark_opened(actor=request.user, referral=target.referral)
+        return render(request, RESPOND_TEMPLATE, _page_context(request, target))
+
+    if not target.can_edit:
+        messages.error(request, _("The consultation does not take answers any more. Nothing was saved."))
+        return redirect("consultations:respond", pk, organisation_pk)
+    blocks = []
+    for number, question in enumerate(target.consultation.questions.all(), start=1):
+        block = _save_question(request, target, question)
+        block.number = number
+        blocks.append(block)
+    details_form, details_conflict = _save_details(request, target)
+    problems = [b for b in blocks if b.conflict or b.error]
+    if problems or details_conflict or details_form.errors:
+        context = _page_context(
+            request, target, blocks=blocks, details_form=details_form, details_conflict=details_conflict
+        )
+        context["save_problems"] = problems
+        conflicted = details_conflict is not None or any(b.conflict for b in blocks)
+        return render(request, RESPOND_TEMPLATE, context, status=409 if conflicted else 400)
+    messages.success(
+        request,
+        _("The draft is saved. It has not been submitted yet.")
+        if target.response is not None
+        else _("Nothing to save yet."),
+    )
+    if request.POST.get("next") == "submit":
+        return redirect("consultations:submit", pk, organisation_pk)
+    return redirect("consultations:respond", pk, organisation_pk)
+
+
+@login_required
+@require_POST
+def autosave_answer(request: HttpRequest, pk: int, organisation_pk: int, question_pk: int) -> HttpResponse:
+    """htmx: save one answer. Success: a status line ("Sparat 14.03") and the new version (out of band).
+    Conflict or settling one: the whole question, re-drawn."""
+    target = _target(request, pk, organisation_pk)
+    numbered = {q.pk: (number, q) for number, q in enumerate(target.consultation.questions.all(), start=1)}
+    if question_pk not in numbered:
+        raise Http404
+    number, question = numbered[question_pk]
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("consultations:respond", pk, organisation_pk)
+    if not target.can_edit:
+        block = QuestionBlock(
+            question=question,
+            form=AnswerForm(request.POST, question=question),
+            error=_("The consultation does not take answers any more. Nothing was saved."),
+            number=number,
+        )
+        return render(request, f"{RESPOND_TEMPLATE}#autosave-status", {"block": block, "target": target})
+    resolving = bool(request.POST.get(f"q{question.pk}-resolution"))
+    block = _save_question(request, target, question)
+    block.number = number
+    context = {
+        "block": block,
+        "target": target,
+        "can_edit": target.can_edit,
+        "consultation": target.consultation,
+        "organisation": target.organisation,
+    }
+    if block.conflict or resolving:
+        response = render(request, f"{RESPOND_TEMPLATE}#question", context)
+        return reswap(retarget(response, f"#question-{question.pk}"), "outerHTML")
+    return render(request, f"{RESPOND_TEMPLATE}#autosave-response", context)
+
+
+@login_required
+@require_POST
+def autosave_details(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    """htmx: save the reference number and deciding body, as autosave_answer does for an answer."""
+    target = _target(request, pk, organisation_pk)
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("consultations:respond", pk, organisation_pk)
+    if not target.can_edit:
+        raise PermissionDenied
+    resolving = bool(request.POST.get("details-resolution"))
+    form, conflict = _save_details(request, target)
+    context = {
+        "details_form": form,
+        "details_conflict": conflict,
+        "details_saved": conflict is None and not form.errors,
+        "target": target,
+        "can_edit": target.can_edit,
+        "consultation": target.consultation,
+        "organisation": target.organisation,
+        "response": target.response,
+        "now": timezone.now(),
+    }
+    if conflict or resolving or form.errors:
+        response = render(request, f"{RESPOND_TEMPLATE}#details", context)
+        return reswap(retarget(response, "#details"), "outerHTML")
+    return render(request, f"{RESPOND_TEMPLATE}#details-response", context)
+
+
+# --- Attachments -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    target = _target(request, pk, organisation_pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid() and target.can_edit:
+        upload = form.cleaned_data["file"]
+        try:
+            responses.attachment_add(
+                actor=request.user,
+                response=_draft(request, target),
+                stream=upload,
+                filename=upload.name,
+                kind=form.cleaned_data["kind"],
+            )
+        except FileRejected as rejected:
+            form.add_error("file", rejected.message)
+        except ResponseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The document %(name)s is attached.") % {"name": upload.name})
+            return redirect(f"{reverse('consultations:respond', args=[pk, organisation_pk])}#attachments")
+    elif not target.can_edit:
+        form.add_error(None, _("The consultation does not take answers any more."))
+    context = _page_context(request, target, attachment_form=form)
+    return render(request, RESPOND_TEMPLATE, context, status=400)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, organisation_pk: int, attachment_pk: int) -> FileResponse:
+    attachment = selectors_responses.attachment_get_for_user(
+        user=request.user, consultation_pk=pk, organisation_pk=organisation_pk, attachment_pk=attachment_pk
+    )
+    return _file_response(attachment.file)
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, organisation_pk: int, attachment_pk: int) -> HttpResponse:
+    target = _target(request, pk, organisation_pk)
+    if target.response is None:
+        raise Http404
+    attachment = target.response.attachments.filter(pk=attachment_pk, removed_at__isnull=True).first()
+    if attachment is None:
+        raise Http404
+    try:
+        responses.attachment_remove(actor=request.user, attachment=attachment)
+    except ResponseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The document %(name)s was removed from the draft.") % {"name": attachment.file})
+    return redirect(f"{reverse('consultations:respond', args=[pk, organisation_pk])}#attachments")
+
+
+# --- Submitting, declining, more time --------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def submit(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    """Check what will be sent, then submit. A refusal (deadline, nothing answered) keeps the draft."""
+    target = _target(request, pk, organisation_pk)
+    error = ""
+    if request.method == "POST":
+        if target.response is None:
+            error = _("Answer at least one question or attach a document before you submit.")
+        else:
+            try:
+                submission = responses.response_submit(actor=request.user, response=target.response)
+            except ResponseError as refused:
+                error = refused.message
+            else:
+                messages.success(
+                    request,
+                    _("Your answer has been submitted. A receipt has been sent by e-mail."),
+                )
+                return redirect("consultations:receipt", pk, submission.receipt_number)
+    context = _page_context(request, target)
+    context["error"] = error
+    return render(request, "consultations/respond/submit.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    target = _target(request, pk, organisation_pk)
+    if target.referral is None:
+        raise Http404
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            responses.response_decline(actor=request.user, referral=target.referral, reason=form.cleaned_data["reason"])
+        except ResponseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("You have declined to answer on behalf of %(organisation)s. A confirmation has been sent by e-mail.")
+                % {"organisation": target.organisation},
+            )
+            return redirect("consultations:respond", pk, organisation_pk)
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "consultations/respond/decline.html",
+        {"form": form, "target": target, "consultation": target.consultation, "organisation": target.organisation},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extension(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    """Ask the coordinator for more time (the coordinator grants or refuses it)."""
+    target = _target(request, pk, organisation_pk)
+    if target.referral is None:
+        raise Http404
+    form = ExtensionRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            extension_request(
+                actor=request.user,
+                referral=target.referral,
+                requested_deadline=form.cleaned_data["requested_deadline"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your request for more time has been sent to the coordinator."))
+            return redirect("consultations:respond", pk, organisation_pk)
+    return render(
+        request,
+        "consultations/respond/extension.html",
+        {
+            "form": form,
+            "target": target,
+            "consultation": target.consultation,
+            "organisation": target.organisation,
+            "extension_requests": selectors_responses.extension_requests_for(target.referral),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Joint answers ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def cosigner_invite(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    target = _target(request, pk, organisation_pk)
+    form = SignatoryInviteForm(request.POST, candidates=selectors_responses.signatory_candidates(target=target))
+    if form.is_valid():
+        try:
+            responses.signatory_invite(
+                actor=request.user, response=_draft(request, target), organisation=form.cleaned_data["organisation"]
+            )
+        except ResponseError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s has been asked to co-sign the answer.")
+                % {"organisation": form.cleaned_data["organisation"]},
+            )
+    else:
+        messages.error(request, _("Choose an organisation on the referral list."))
+    return redirect(f"{reverse('consultations:respond', args=[pk, organisation_pk])}#cosigners")
+
+
+@login_required
+@require_POST
+def cosigner_remove(request: HttpRequest, pk: int, organisation_pk: int, signatory_pk: int) -> HttpResponse:
+    target = _target(request, pk, organisation_pk)
+    if target.response is None:
+        raise Http404
+    signatory = ResponseSignatory.objects.filter(pk=signatory_pk, response=target.response).first()
+    if signatory is None:
+        raise Http404
+    try:
+        responses.signatory_remove(actor=request.user, signatory=signatory)
+    except ResponseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The request to co-sign was withdrawn."))
+    return redirect(f"{reverse('consultations:respond', args=[pk, organisation_pk])}#cosigners")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cosign(request: HttpRequest, pk: int, signatory_pk: int) -> HttpResponse:
+    """An organisation asked to co-sign reads the joint answer (read only) and confirms it."""
+    signatory = selectors_responses.signatory_get_for_user(
+        user=request.user, consultation_pk=pk, signatory_pk=signatory_pk
+    )
+    response = signatory.response
+    error = ""
+    if request.method == "POST":
+        try:
+            responses.signatory_confirm(actor=request.user, signatory=signatory)
+        except ResponseError as refused:
+            error = refused.message
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s now stands behind the joint answer.") % {"organisation": signatory.organisation},
+            )
+            return redirect("consultations:cosign", pk, signatory_pk)
+    consultation = response.consultation
+    questions = list(consultation.questions.order_by("order", "id"))
+    draft = selectors_responses.draft_view(response)
+    return render(
+        request,
+        "consultations/respond/cosign.html",
+        {
+            "signatory": signatory,
+            "response": response,
+            "consultation": consultation,
+            "rows": [(q, draft.answers.get(q.pk)) for q in questions],
+            "draft": draft,
+            "can_confirm": phase_allows(consultation, "answer") and signatory.confirmed_at is None,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- Receipts --------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest, pk: int, receipt_number: str) -> HttpResponse:
+    submission = selectors_responses.submission_get_for_user(
+        user=request.user, consultation_pk=pk, receipt_number=receipt_number
+    )
+    content = submission.content
+    answers = [
+        {**a, "stance_label": str(Stance(a["stance"]).label) if a.get("stance") else ""}
+        for a in content.get("answers", [])
+    ]
+    return render(
+        request,
+        "consultations/respond/receipt.html",
+        {
+            "submission": submission,
+            "consultation": submission.response.consultation,
+            "response": submission.response,
+            "content": content,
+            "answers": answers,
+            "signatories": content.get("signatories", []),
+            "files": list(submission.attachments.all()),
+            "history": selectors_responses.submission_history(submission),
+        },
+    )
+
+
+@login_required
+@require_GET
+def submission_file(request: HttpRequest, pk: int, receipt_number: str, file_pk: int) -> FileResponse:
+    submission = selectors_responses.submission_get_for_user(
+        user=request.user, consultation_pk=pk, receipt_number=receipt_number
+    )
+    return _file_response(selectors_responses.submission_file_get(submission=submission, file_pk=file_pk))
