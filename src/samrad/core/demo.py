@@ -14,6 +14,7 @@ from samrad.accounts.login_links import login_link_url
 from samrad.accounts.models import Membership, User
 from samrad.accounts.services import membership_add, user_create
 from samrad.audit.services import audit_record
+from samrad.consultations.demo import consultation_demo_load
 from samrad.organisations.importing import default_register_path, import_register_file
 from samrad.organisations.models import County, Division, Organisation
 from samrad.organisations.services import division_create, organisation_create, organisation_update
@@ -117,6 +118,15 @@ def demo_load(*, stdout: IO[str] | Any = None) -> list[tuple[str, str]]:
     with transaction.atomic():
         bodies = _load_register(say)
         people = _load_people(bodies)
+        users = {email: user for (email, *_rest), (_label, user) in zip(PEOPLE, people, strict=True)}
+        consultation = consultation_demo_load(
+            coordinator=users["karin.lindqvist@ksl.example"],
+            respondents={
+                "0126": users["erik.nystrom@huddinge.example"],
+                "0188": users["sara.holm@norrtalje.example"],
+            },
+        )
+        say(f"Open consultation: {consultation.reference_number} {consultation.title}")
         people.append(("Administrator (Django admin at /admin/): admin@samrad.example", _administrator()))
     say(f"Organisations in the register: {Organisation.objects.count()}")
     return [(label, login_link_url(user)) for label, user in people]
