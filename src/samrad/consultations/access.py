@@ -17,7 +17,7 @@ PUBLIC_STATUSES = (
 )
 
 
-def _org_ids(user: Any, role: str | None = None) -> QuerySet[Membership, dict[str, Any]]:
+def _org_ids(user: Any, role: str | None = None) -> QuerySet[Membership, Any]:
     memberships = Membership.objects.filter(user=user, user__is_active=True)
     if role is not None:
         memberships = memberships.filter(role=role)

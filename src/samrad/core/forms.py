@@ -13,7 +13,7 @@ class DesignSystemFormMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
             # CheckboxSelectMultiple is a subclass of RadioSelect: test for checkboxes first.

@@ -50,7 +50,7 @@ def test_organisations_for_referral_is_the_union_of_its_criteria(register):
 def test_organisation_get_has_contacts_groups_and_membership_count(coordinator):
     region = Organisation.objects.get(name="Region Stockholm")
     found = selectors.organisation_get(organisation_id=region.pk)
-    assert found is not None and found.membership_count == 1  # type: ignore[attr-defined]
+    assert found is not None and found.membership_count == 1
     assert selectors.organisation_get(organisation_id=999_999) is None
 
 
