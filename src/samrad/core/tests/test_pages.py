@@ -31,3 +31,8 @@ def test_static_design_system_is_linked(client):
     html = client.get(reverse("core:home")).content.decode()
     assert "vendor/designsystemet/src/index.css" in html
     assert "vendor/htmx/htmx.min.js" in html
+
+
+def test_an_english_browser_still_gets_swedish_until_the_person_chooses(client):
+    html = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="sv"' in html
