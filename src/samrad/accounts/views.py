@@ -56,8 +56,9 @@ def login_link_sent(request: HttpRequest) -> HttpResponse:
 
 def _link_response(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     response = render(request, template, context, status=status)
-    # The address carries the token: never send it on to another site.
-    response["Referrer-Policy"] = "no-referrer"
+    # The address carries the token: never send it on to another site. ("no-referrer" would also make browsers
+    # send "Origin: null" with the confirm form, which Django's CSRF check rightly refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

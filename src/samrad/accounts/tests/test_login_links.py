@@ -101,7 +101,7 @@ def test_opening_the_link_asks_before_logging_in_and_confirming_logs_in_once(cli
 
     page = client.get(path_and_query(link))
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     html = page.content.decode()
     assert "Du loggar in som anna@example.se" in html
     assert '<button class="ds-button" data-variant="primary" type="submit">Logga in</button>' in html
