@@ -16,6 +16,7 @@ from samrad.accounts.services import membership_add, user_create
 from samrad.audit.services import audit_record
 from samrad.consultations.demo import consultation_demo_load
 from samrad.dialogue.demo import dialogue_demo_load
+from samrad.library.demo import library_demo_load
 from samrad.organisations.importing import default_register_path, import_register_file
 from samrad.organisations.models import County, Division, Organisation
 from samrad.organisations.services import division_create, organisation_create, organisation_update
@@ -129,6 +130,7 @@ def demo_load(*, stdout: IO[str] | Any = None) -> list[tuple[str, str]]:
         )
         say(f"Open consultation: {consultation.reference_number} {consultation.title}")
         dialogue_demo_load(actor=DEMO_ACTOR)
+        library_demo_load(actor=DEMO_ACTOR)
         people.append(("Administrator (Django admin at /admin/): admin@samrad.example", _administrator()))
     say(f"Organisations in the register: {Organisation.objects.count()}")
     return [(label, login_link_url(user)) for label, user in people]

@@ -40,7 +40,13 @@ class StoredFile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"))
-    text_state = models.CharField(max_length=20, choices=TextState.choices, default=TextState.PENDING)
+    text_state = models.CharField(
+        _("text"), max_length=20, choices=TextState.choices, default=TextState.PENDING, db_index=True
+    )
+    # Why extraction failed, as the reader library said it (shown to staff next to the "failed" flag).
+    text_error = models.TextField(_("text extraction error"), blank=True)
+    # When the text was last extracted (or found missing, or failed): search indexing follows this.
+    text_extracted_at = models.DateTimeField(_("text extracted"), null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -49,3 +55,28 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def text_flagged(self) -> bool:
+        """True when a text document yielded no text or could not be read: readers and search should know."""
+        return self.text_state in (self.TextState.NO_TEXT, self.TextState.FAILED)
+
+
+class DocumentPage(models.Model):
+    """The extracted text of one page of a stored file: a PDF page, a page of a Word or OpenDocument file
+    (between explicit or last rendered page breaks), a spreadsheet's sheet (its name in `label`), a part of a
+    text file between form feeds. Pages without text are not stored; the numbers of the others are kept."""
+
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="pages", verbose_name=_("file"))
+    number = models.PositiveIntegerField(_("page"))
+    label = models.CharField(_("page name"), max_length=200, blank=True)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["file", "number"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="document_page_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.file} p. {self.number}"

@@ -1,5 +1,11 @@
+"""Search, mounted at /sok/."""
+
 from django.urls import path
+
+from samrad.library import views_search
 
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_search.search_page, name="results"),
+]

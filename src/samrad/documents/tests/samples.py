@@ -3,52 +3,21 @@
 import io
 import zipfile
 
-from docx import Document
-from odf.opendocument import OpenDocumentText
-from odf.text import P
 from pypdf import PdfReader, PdfWriter
 
+from samrad.documents.generation import make_docx, make_docx_pages, make_odt, make_odt_pages, make_pdf, make_xlsx
 
-def _pdf_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def make_pdf(*pages: str) -> bytes:
-    """A valid PDF with one page per argument, its text in Helvetica (WinAnsi, so å ä ö survive)."""
-    pages = pages or ("Remissvar",)
-    objects: list[bytes] = []
-    n_pages = len(pages)
-    font_id = 3 + 2 * n_pages
-    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n_pages))
-    objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
-    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {n_pages} >>".encode())
-    for i, text in enumerate(pages):
-        lines = text.split("\n")
-        ops = ["BT", "/F1 12 Tf", "14 TL", "72 770 Td"]
-        for line in lines:
-            ops.append(f"({_pdf_escape(line)}) Tj T*")
-        ops.append("ET")
-        stream = "\n".join(ops).encode("cp1252")
-        page_id, content_id = 3 + 2 * i, 4 + 2 * i
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 {font_id} 0 R >> >> "
-            f"/Contents {content_id} 0 R >>".encode()
-        )
-        assert len(objects) == page_id
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+__all__ = [
+    "make_docx",
+    "make_docx_bomb",
+    "make_docx_pages",
+    "make_elf_executable",
+    "make_encrypted_pdf",
+    "make_odt",
+    "make_odt_pages",
+    "make_pdf",
+    "make_xlsx",
+]
 
 
 def make_encrypted_pdf(text: str = "Hemligt") -> bytes:
@@ -58,24 +27,6 @@ def make_encrypted_pdf(text: str = "Hemligt") -> bytes:
     writer.encrypt(user_password="hemligt", owner_password="hemligare")
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
-
-
-def make_docx(*paragraphs: str) -> bytes:
-    document = Document()
-    for paragraph in paragraphs or ("Remissvar",):
-        document.add_paragraph(paragraph)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def make_odt(*paragraphs: str) -> bytes:
-    document = OpenDocumentText()
-    for paragraph in paragraphs or ("Remissvar",):
-        document.text.addElement(P(text=paragraph))
-    out = io.BytesIO()
-    document.write(out)
     return out.getvalue()
 
 

@@ -1,0 +1,162 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from samrad.documents.tests import samples
+from samrad.library.indexing import search_reindex
+from samrad.library.models import LibraryDocument
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def swedish():
+    with translation.override("sv"):
+        yield
+
+
+@pytest.fixture
+def documents(add_library_document, region, nacka):
+    public = add_library_document(
+        "Regionbildning i Stockholms län",
+        kind=LibraryDocument.Kind.REPORT,
+        tags=["region"],
+        organisation=region,
+        published_on=dt.date(2026, 2, 1),
+        pages=("Bakgrund", "Regionbildningen och kommunerna <b>fetstil</b>"),
+    )
+    scanned = add_library_document("Skannat protokoll", kind=LibraryDocument.Kind.DECISION, pages=("", ""))
+    staff = add_library_document("Intern PM", visibility=LibraryDocument.Visibility.STAFF)
+    shared = add_library_document(
+        "Delat med Nacka", visibility=LibraryDocument.Visibility.ORGANISATIONS, readers=[nacka]
+    )
+    search_reindex()
+    return {"public": public, "scanned": scanned, "staff": staff, "shared": shared}
+
+
+def test_the_public_browses_and_filters_the_knowledge_base(client, documents, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("library:list"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Regionbildning i Stockholms län" in text
+    assert "Skannat protokoll" in text
+    assert "Ingen sökbar text" in text  # the scanned file is flagged
+    assert "Intern PM" not in text
+    assert "Delat med Nacka" not in text
+    filtered = client.get(reverse("library:list"), {"kind": "decision"}).content.decode()
+    assert "Skannat protokoll" in filtered
+    assert "Regionbildning i Stockholms län" not in filtered
+    assert "Regionbildning i Stockholms län" in client.get(reverse("library:list"), {"tag": "region"}).content.decode()
+
+
+def test_a_reader_opens_a_document_and_downloads_its_file(client, documents):
+    public = documents["public"]
+    page = client.get(reverse("library:detail", args=[public.pk]))
+    assert page.status_code == 200
+    assert "Ladda ned" in page.content.decode()
+    download = client.get(reverse("library:file", args=[public.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+    scanned = client.get(reverse("library:detail", args=[documents["scanned"].pk])).content.decode()
+    assert "troligen skannad" in scanned
+
+
+def test_hidden_documents_are_not_found(client, documents, nacka_person, solna_person):
+    for key in ("staff", "shared"):
+        assert client.get(reverse("library:detail", args=[documents[key].pk])).status_code == 404
+    client.force_login(solna_person)
+    assert client.get(reverse("library:detail", args=[documents["shared"].pk])).status_code == 404
+    client.force_login(nacka_person)
+    assert client.get(reverse("library:detail", args=[documents["shared"].pk])).status_code == 200
+    assert client.get(reverse("library:detail", args=[documents["staff"].pk])).status_code == 404
+    assert client.get(reverse("library:manage")).status_code == 404
+    assert client.get(reverse("library:edit", args=[documents["public"].pk])).status_code == 404
+
+
+def test_a_coordinator_adds_changes_and_removes_a_document(client, coordinator, region):
+    client.force_login(coordinator)
+    assert client.get(reverse("library:manage")).status_code == 200
+    form = client.get(reverse("library:create"))
+    assert form.status_code == 200
+
+    missing = client.post(reverse("library:create"), {"title": "Utan fil", "kind": "report", "visibility": "public"})
+    assert missing.status_code == 200
+    assert "Ladda upp en fil eller ange en länk" in missing.content.decode()
+    assert "error-summary" in missing.content.decode()
+
+    upload = SimpleUploadedFile("plan.pdf", samples.make_pdf("Planens text"), content_type="application/pdf")
+    created = client.post(
+        reverse("library:create"),
+        {
+            "title": "Regional plan",
+            "summary": "Sammanfattning",
+            "kind": "proposal",
+            "tags": "plan, region",
+            "organisation": region.pk,
+            "visibility": "public",
+            "file": upload,
+        },
+    )
+    document = LibraryDocument.objects.get()
+    assert created.status_code == 302
+    assert created["Location"] == reverse("library:detail", args=[document.pk])
+    assert document.file is not None and document.organisation == region
+
+    changed = client.post(
+        reverse("library:edit", args=[document.pk]),
+        {
+            "title": "Regional plan 2027",
+            "kind": "proposal",
+            "tags": "plan",
+            "organisation": region.pk,
+            "visibility": "staff",
+        },
+    )
+    assert changed.status_code == 302
+    document.refresh_from_db()
+    assert document.title == "Regional plan 2027"
+    assert document.visibility == LibraryDocument.Visibility.STAFF
+    assert document.file is not None  # kept
+
+    refused = client.post(
+        reverse("library:edit", args=[document.pk]),
+        {
+            "title": "Program",
+            "kind": "other",
+            "visibility": "public",
+            "file": SimpleUploadedFile("a.pdf", samples.make_elf_executable()),
+        },
+    )
+    assert refused.status_code == 200
+    assert "Den här typen av fil tas inte emot" in refused.content.decode()
+
+    assert client.get(reverse("library:delete", args=[document.pk])).status_code == 200
+    removed = client.post(reverse("library:delete", args=[document.pk]))
+    assert removed.status_code == 302
+    assert not LibraryDocument.objects.exists()
+
+
+def test_the_search_page_shows_ranked_highlighted_results_with_page_numbers(client, documents):
+    page = client.get(reverse("search:results"), {"q": "regionbildningen"})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'type="search"' in text and 'name="q"' in text and 'value="regionbildningen"' in text
+    assert "<mark>Regionbildning</mark> i Stockholms län" in text
+    assert "sida 2" in text
+    assert "<mark>Regionbildningen</mark> och kommunerna &lt;b&gt;fetstil&lt;/b&gt;" in text
+    assert "Intern PM" not in text
+
+
+def test_the_search_page_without_a_query_or_with_bad_dates(client, documents):
+    empty = client.get(reverse("search:results"))
+    assert empty.status_code == 200
+    assert "resultat" not in empty.content.decode()
+    bad = client.get(reverse("search:results"), {"q": "region", "date_from": "2026-05-01", "date_to": "2026-01-01"})
+    assert bad.status_code == 200
+    assert "Slutdatumet är före startdatumet" in bad.content.decode()
+    nothing = client.get(reverse("search:results"), {"q": "kvantfysik"}).content.decode()
+    assert "0 resultat" in nothing
