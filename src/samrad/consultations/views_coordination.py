@@ -107,6 +107,39 @@ def _page(request: HttpRequest, template: str, consultation: Consultation, **con
     )
 
 
+def _confirm_remove(
+    request: HttpRequest,
+    consultation: Consultation,
+    *,
+    remove: Callable[[], None],
+    done: str,
+    heading: str,
+    thing: str,
+    button: str,
+    back_url_name: str,
+) -> HttpResponse:
+    """GET: ask "remove this?"; POST: call `remove` (a service) and go back with its outcome as a message."""
+    if request.method == "POST":
+        try:
+            remove()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except TransitionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done)
+        return redirect(back_url_name, pk=consultation.pk)
+    return _page(
+        request,
+        "consultations/coordination/confirm_remove.html",
+        consultation,
+        heading=heading,
+        thing=thing,
+        button=button,
+        back_url_name=back_url_name,
+    )
+
+
 _PHASE_ACTIONS = ("edit", "edit_list", "edit_questions", "edit_documents", "remind", "extend", "register_answer")
 
 
@@ -245,18 +278,11 @@ def question_edit(request: HttpRequest, consultation: Consultation, question_pk:
 @require_http_methods(["GET", "POST"])
 def question_remove(request: HttpRequest, consultation: Consultation, question_pk: int) -> HttpResponse:
     question = _question(consultation, question_pk)
-    if request.method == "POST":
-        try:
-            services.question_remove(actor=request.user, question=question)
-        except TransitionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The question was removed."))
-        return redirect("coordination:questions", pk=consultation.pk)
-    return _page(
+    return _confirm_remove(
         request,
-        "consultations/coordination/confirm_remove.html",
         consultation,
+        remove=lambda: services.question_remove(actor=request.user, question=question),
+        done=_("The question was removed."),
         heading=_("Remove the question?"),
         thing=question.text,
         button=_("Remove the question"),
@@ -327,18 +353,11 @@ def document_download(request: HttpRequest, consultation: Consultation, document
 @require_http_methods(["GET", "POST"])
 def document_remove(request: HttpRequest, consultation: Consultation, document_pk: int) -> HttpResponse:
     document = _document(consultation, document_pk)
-    if request.method == "POST":
-        try:
-            services.document_remove(actor=request.user, document=document)
-        except TransitionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The document was removed."))
-        return redirect("coordination:documents", pk=consultation.pk)
-    return _page(
+    return _confirm_remove(
         request,
-        "consultations/coordination/confirm_remove.html",
         consultation,
+        remove=lambda: services.document_remove(actor=request.user, document=document),
+        done=_("The document was removed."),
         heading=_("Remove the document?"),
         thing=document.title,
         button=_("Remove the document"),
@@ -419,20 +438,11 @@ def referral_remove(request: HttpRequest, consultation: Consultation, referral_p
     referral = get_object_or_404(
         Referral.objects.select_related("organisation"), pk=referral_pk, consultation=consultation
     )
-    if request.method == "POST":
-        try:
-            referrals.referral_remove(actor=request.user, referral=referral)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except TransitionError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("%(name)s was taken off the list.") % {"name": referral.organisation.name})
-        return redirect("coordination:referrals", pk=consultation.pk)
-    return _page(
+    return _confirm_remove(
         request,
-        "consultations/coordination/confirm_remove.html",
         consultation,
+        remove=lambda: referrals.referral_remove(actor=request.user, referral=referral),
+        done=_("%(name)s was taken off the list.") % {"name": referral.organisation.name},
         heading=_("Take the organisation off the referral list?"),
         thing=referral.organisation.name,
         button=_("Take it off the list"),
