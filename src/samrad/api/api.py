@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from samrad.api.organisations import geography_router
 from samrad.api.organisations import router as organisations_router
 
 api = NinjaAPI(
@@ -29,3 +30,8 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 
 api.add_router("/organisations", organisations_router)
+api.add_router("", geography_router)
+api.add_router("/consultations", "samrad.api.consultations.router")
+api.add_router("/dialogue", "samrad.api.dialogue.router")
+api.add_router("/library", "samrad.api.library.router")
+api.add_router("/search", "samrad.api.search.router")

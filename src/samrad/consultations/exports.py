@@ -100,22 +100,15 @@ def respondent_name(submission: Submission) -> str:
     response = submission.response
     if response.organisation is not None:
         return response.organisation.name
-    return response.respondent_name or _("Respondent %(number)s") % {"number": response.pk}
+    return response.respondent_name or f"#{response.pk}"
 
 
-def _channel_label(channel: str) -> str:
-    """The channel the answer came by (a coordinator may register a paper answer for a body that had a draft)."""
-    labels = dict(Response.Channel.choices)
-    return str(labels.get(channel, channel))
-
-
-def _signatory_names(submission: Submission) -> str:
+def _signatory_names(submission: Submission, unconfirmed: str) -> str:
+    """The co-signers of a joint answer; `unconfirmed` marks those that have not confirmed it yet."""
     names = []
     for signatory in submission.response.signatories.all():
-        if signatory.confirmed_at is not None:
-            names.append(signatory.organisation.name)
-        else:
-            names.append(_("%(name)s (has not confirmed)") % {"name": signatory.organisation.name})
+        name = signatory.organisation.name
+        names.append(name if signatory.confirmed_at is not None else unconfirmed % {"name": name})
     return "; ".join(names)
 
 
@@ -155,7 +148,10 @@ def response_table(consultation: Consultation) -> ResponseTable:
         *_question_columns(questions),
     ]
     submissions = latest_submissions(consultation)
+    # Every text is translated now: the rows are made while a streaming response is sent, after the view.
     stance_labels = {value: str(label) for value, label in Stance.choices}
+    channel_labels = {value: str(label) for value, label in Response.Channel.choices}
+    not_registered, yes, unconfirmed = _("not in the register"), _("yes"), _("%(name)s (has not confirmed)")
 
     def rows() -> Iterator[list[Cell]]:
         for submission in submissions.iterator(chunk_size=500):
@@ -163,19 +159,21 @@ def response_table(consultation: Consultation) -> ResponseTable:
             organisation = response.organisation
             content: dict[str, Any] = submission.content or {}
             answers = {item.get("question_id"): item for item in content.get("answers", [])}
+            # A coordinator may register a paper answer for a body that had a draft: the submission says how.
+            channel = str(content.get("channel") or response.channel)
             row: list[Cell] = [
                 respondent_name(submission),
-                str(organisation.get_kind_display()) if organisation is not None else _("not in the register"),
+                str(organisation.get_kind_display()) if organisation is not None else not_registered,
                 (organisation.municipality_code or "") if organisation is not None else "",
-                _channel_label(str(content.get("channel") or response.channel)),
+                channel_labels.get(channel, channel),
                 _local(submission.submitted_at),
                 _local(submission.received_at),
                 submission.receipt_number,
                 submission.number,
                 str(content.get("their_reference", response.their_reference) or ""),
                 str(content.get("decided_by", response.decided_by) or ""),
-                _signatory_names(submission),
-                _("yes") if response.is_unsolicited else "",
+                _signatory_names(submission, unconfirmed),
+                yes if response.is_unsolicited else "",
             ]
             for question in questions:
                 answer = answers.get(question.pk, {})

@@ -164,7 +164,7 @@ def by_organisation(rows):
     return {row["Organisation"]: row for row in rows}
 
 
-def test_csv_has_one_row_per_respondent_with_the_latest_version(answered):
+def test_csv_has_one_row_per_respondent_with_the_latest_version(answered, municipality):
     rows = read_csv(csv_bytes(answered))
     assert sorted(row["Organisation"] for row in rows) == [
         "Nacka kommun",
