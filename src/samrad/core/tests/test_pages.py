@@ -36,3 +36,22 @@ def test_static_design_system_is_linked(client):
 def test_an_english_browser_still_gets_swedish_until_the_person_chooses(client):
     html = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="sv"' in html
+
+
+def test_home_lists_open_consultations_but_never_drafts(client):
+    from samrad.consultations.tests.factories import ConsultationFactory
+
+    ConsultationFactory.create(open=True, title="Remiss om kollektivtrafiken")
+    ConsultationFactory.create(title="Hemligt utkast")
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Remiss om kollektivtrafiken" in html
+    assert "Hemligt utkast" not in html
+    assert "Öppna för svar" in html
+
+
+def test_home_shows_a_persons_coming_meetings(client):
+    from samrad.accounts.tests.factories import UserFactory
+
+    client.force_login(UserFactory.create())
+    html = client.get(reverse("core:home")).content.decode()
+    assert "Du är inte anmäld till något kommande möte." in html
