@@ -56,3 +56,9 @@ def user_find_by_email(email: str, *, active_only: bool = True) -> User | None:
     if active_only:
         users = users.filter(is_active=True)
     return users.first()
+
+
+def user_is_platform_staff(user: Any) -> bool:
+    """The platform's own operators (Django staff): they alone see platform-wide records such as every
+    organisation's outgoing mail and the whole audit log."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.is_superuser))

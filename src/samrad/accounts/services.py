@@ -111,10 +111,9 @@ def user_deactivate(*, actor: Any, user: User) -> User:
 
 
 def _may_grant(actor: Any, organisation: Organisation, role: str) -> bool:
-    if _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, organisation):
-        return True
-    # A coordinator at a sending body registers the people who answer for the bodies it consults.
-    return role == Membership.Role.RESPONDENT and user_is_coordinator(actor)
+    """Roles at an organisation are given by the system, platform staff or that organisation's own coordinators:
+    a role gives access to the organisation's drafts, so a coordinator elsewhere must never be able to give one."""
+    return _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, organisation)
 
 
 @transaction.atomic

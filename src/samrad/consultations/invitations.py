@@ -118,16 +118,25 @@ def _split_name(name: str) -> tuple[str, str]:
     return " ".join(parts[:-1]) if len(parts) > 1 else parts[0], parts[-1] if len(parts) > 1 else ""
 
 
+# Who creates contact people's accounts and memberships in the audit log. Contacts can only be changed by the
+# organisation's own members or platform staff (organisations.services), so the register vouches for them; the
+# coordinator sending the invitation could not give a role at another organisation themselves.
+INVITATION_ACTOR = "invitation"
+
+
 def referral_people(*, actor: Any, organisation: Organisation) -> list[User]:
     """The active people who answer for `organisation`: its members, and its contact people in the register.
     A contact person without an account gets one (and a respondent membership), so that their personal login
-    link works; one with an account elsewhere is made a respondent here too. Both are audited."""
+    link works; one with an account elsewhere is made a respondent here too. Both are audited. `actor` is who
+    caused the invitation; the accounts are created on the register's authority (INVITATION_ACTOR)."""
     for contact in organisation.contacts.all():
         user = user_find_by_email(contact.email, active_only=False)
         if user is None:
             first_name, last_name = _split_name(contact.name)
             try:
-                user = user_create(actor=actor, email=contact.email, first_name=first_name, last_name=last_name)
+                user = user_create(
+                    actor=INVITATION_ACTOR, email=contact.email, first_name=first_name, last_name=last_name
+                )
             except ValidationError:
                 # An address the account rules refuse; the registry is still told, the contact is skipped.
                 logger.warning("No account could be made for contact person %s", contact.pk)
@@ -135,7 +144,9 @@ def referral_people(*, actor: Any, organisation: Organisation) -> list[User]:
         if not user.is_active:
             continue
         if not Membership.objects.filter(user=user, organisation=organisation).exists():
-            membership_add(actor=actor, user=user, organisation=organisation, role=Membership.Role.RESPONDENT)
+            membership_add(
+                actor=INVITATION_ACTOR, user=user, organisation=organisation, role=Membership.Role.RESPONDENT
+            )
     return list(
         User.objects.filter(memberships__organisation=organisation, is_active=True).distinct().order_by("email", "pk")
     )

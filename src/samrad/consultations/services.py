@@ -41,6 +41,13 @@ def _require_phase(consultation: Consultation, what: str) -> None:
         )
 
 
+def _require_own_sender(actor: Any, senders: Sequence[Organisation]) -> None:
+    """A coordinator may only send in the name of organisations that include their own."""
+    own = set(organisations_for_user(actor, role=Membership.Role.COORDINATOR).values_list("pk", flat=True))
+    if not access.is_platform_staff(actor) and not own.intersection(s.pk for s in senders):
+        raise PermissionDenied(_("You must coordinate for one of the sending organisations."))
+
+
 def _clean_reminder_days(days: Sequence[int]) -> list[int]:
     cleaned = sorted({int(d) for d in days if int(d) > 0}, reverse=True)
     if any(d > 365 for d in cleaned):
@@ -65,9 +72,7 @@ def consultation_create(
         raise PermissionDenied(_("Only coordinators can create consultations."))
     if not senders:
         raise ValueError(_("A consultation needs at least one sending organisation."))
-    own = set(organisations_for_user(actor, role=Membership.Role.COORDINATOR).values_list("pk", flat=True))
-    if not access.is_platform_staff(actor) and not own.intersection(s.pk for s in senders):
-        raise PermissionDenied(_("You must coordinate for one of the sending organisations."))
+    _require_own_sender(actor, senders)
     if deadline <= timezone.now():
         raise ValueError(_("The deadline must be in the future."))
     with transaction.atomic():
@@ -129,6 +134,7 @@ def consultation_set_senders(*, actor: Any, consultation: Consultation, senders:
     _require_phase(consultation, "edit")
     if not senders:
         raise ValueError(_("A consultation needs at least one sending organisation."))
+    _require_own_sender(actor, senders)
     with transaction.atomic():
         before = list(consultation.sender_links.values_list("organisation_id", flat=True))
         consultation.sender_links.all().delete()

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -210,12 +211,16 @@ def consultation_edit(request: HttpRequest, consultation: Consultation) -> HttpR
     form = ConsultationForm(request.POST or None, initial=ConsultationForm.initial_for(consultation))
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_update(actor=request.user, consultation=consultation, **form.service_data())
-            senders = list(form.cleaned_data["senders"])
-            if {s.pk for s in senders} != set(consultation.sender_links.values_list("organisation_id", flat=True)):
-                services.consultation_set_senders(actor=request.user, consultation=consultation, senders=senders)
+            with transaction.atomic():  # the text and the senders are saved together or not at all
+                services.consultation_update(actor=request.user, consultation=consultation, **form.service_data())
+                senders = list(form.cleaned_data["senders"])
+                current = set(consultation.sender_links.values_list("organisation_id", flat=True))
+                if {s.pk for s in senders} != current:
+                    services.consultation_set_senders(actor=request.user, consultation=consultation, senders=senders)
         except (ValueError, TransitionError) as error:
             _show_error(form, error)
+        except PermissionDenied as error:
+            form.add_error("senders", str(error))
         else:
             messages.success(request, _("The changes were saved."))
             _warn_if_short(request, consultation)

@@ -31,7 +31,7 @@ def feed_token(series: DialogueSeries, user: Any) -> str:
 def feed_token_user(series: DialogueSeries, token: str) -> User | None:
     """The active person whose token this is, if they may still see the series; else None."""
     user_part, _sep, signature = token.partition("-")
-    if not user_part.isdigit() or not signature:
+    if not (user_part.isascii() and user_part.isdigit()) or not signature:  # "²".isdigit() is True
         return None
     if not constant_time_compare(signature, _signature(series.pk, int(user_part))):
         return None

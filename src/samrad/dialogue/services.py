@@ -216,6 +216,9 @@ def series_uninvite(*, actor: Any, series: DialogueSeries, organisation: Organis
         deleted, _rows = SeriesInvitation.objects.filter(series=series, organisation=organisation).delete()
         if not deleted:
             return
+        # Mark the series changed, so the search index drops the organisation from what its people may find
+        # (the series, its meetings and their documents) at the next sync.
+        DialogueSeries.objects.filter(pk=series.pk).update(updated_at=timezone.now())
         coming = Registration.objects.filter(
             meeting__series=series,
             meeting__status=Meeting.Status.SCHEDULED,

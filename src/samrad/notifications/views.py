@@ -1,4 +1,7 @@
-"""Staff pages of the outbox: what is waiting, what failed and why, and "retry now"."""
+"""Staff pages of the outbox: what is waiting, what failed and why, and "retry now".
+
+Platform staff only: the outbox holds every organisation's mail, and personal login links are redacted even
+for them (a link shown here would let its reader log in as the recipient)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,22 +12,22 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samrad.accounts.selectors import user_is_coordinator
+from samrad.accounts.selectors import user_is_platform_staff
 from samrad.notifications.models import OutboundEmail
-from samrad.notifications.selectors import email_get, outbox_list, outbox_state_counts
+from samrad.notifications.selectors import email_get, outbox_list, outbox_state_counts, redact_secrets
 from samrad.notifications.services import RETRYABLE_STATES, email_retry
 
 PAGE_SIZE = 50
 
 
-def _require_coordinator(request: HttpRequest) -> None:
-    if not user_is_coordinator(request.user):
+def _require_platform_staff(request: HttpRequest) -> None:
+    if not user_is_platform_staff(request.user):
         raise PermissionDenied
 
 
 @login_required
 def outbox(request: HttpRequest) -> HttpResponse:
-    _require_coordinator(request)
+    _require_platform_staff(request)
     state = request.GET.get("state", "")
     if state not in OutboundEmail.State.values:
         state = ""
@@ -38,7 +41,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def outbox_detail(request: HttpRequest, message_id: int) -> HttpResponse:
-    _require_coordinator(request)
+    _require_platform_staff(request)
     try:
         message = email_get(message_id=message_id)
     except OutboundEmail.DoesNotExist as error:
@@ -46,7 +49,12 @@ def outbox_detail(request: HttpRequest, message_id: int) -> HttpResponse:
     return render(
         request,
         "notifications/outbox_detail.html",
-        {"message": message, "can_retry": message.state in RETRYABLE_STATES},
+        {
+            "message": message,
+            "body_text": redact_secrets(message.body_text),
+            "body_html": redact_secrets(message.body_html),
+            "can_retry": message.state in RETRYABLE_STATES,
+        },
     )
 
 

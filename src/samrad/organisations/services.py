@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from samrad.accounts.selectors import user_is_coordinator
+from samrad.accounts.selectors import organisations_for_user, user_is_coordinator
 from samrad.audit.services import audit_record, model_changes
 from samrad.organisations.models import (
     ContactPerson,
@@ -51,6 +51,20 @@ def _check_can_curate(actor: Any) -> None:
         return  # the system itself (import command, demo loader)
     if not user_is_coordinator(actor):
         raise PermissionDenied(_("Only coordinators may change the organisation register."))
+
+
+def _check_can_direct_mail(actor: Any, organisation: Organisation) -> None:
+    """Where an organisation's mail goes (its registry address, its contact people) decides who receives its
+    invitations, receipts and personal login links: only the organisation's own members, platform staff or the
+    system may change it. Otherwise any coordinator could route another body's mail, and through the invitations
+    a respondent membership of it, to themselves."""
+    if actor is None or isinstance(actor, str):
+        return
+    if getattr(actor, "is_staff", False) or getattr(actor, "is_superuser", False):
+        return
+    if organisation.pk in organisations_for_user(actor).values_list("pk", flat=True):
+        return
+    raise PermissionDenied(_("Only the organisation's own members or platform staff may change where its mail goes."))
 
 
 def _audit_fields(fields: list[str]) -> list[str]:
@@ -147,6 +161,8 @@ def organisation_update(*, actor: Any, organisation: Organisation, data: dict[st
     if unknown:
         raise ValueError(f"organisation_update does not change {sorted(unknown)}")
     _check_can_curate(actor)
+    if "registry_email" in data and (data["registry_email"] or "").strip() != organisation.registry_email:
+        _check_can_direct_mail(actor, organisation)
     with transaction.atomic():
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = _snapshot(current, ORGANISATION_FIELDS)
@@ -194,6 +210,7 @@ def contact_add(
 ) -> ContactPerson:
     """Add a person who should receive consultation mail besides the organisation's registry."""
     _check_can_curate(actor)
+    _check_can_direct_mail(actor, organisation)
     contact = ContactPerson(organisation=organisation, name=name, email=email, title=title, phone=phone)
     with transaction.atomic():
         _save_contact(contact)
@@ -215,6 +232,7 @@ def contact_update(*, actor: Any, contact: ContactPerson, data: dict[str, Any]) 
     if unknown:
         raise ValueError(f"contact_update does not change {sorted(unknown)}")
     _check_can_curate(actor)
+    _check_can_direct_mail(actor, contact.organisation)
     with transaction.atomic():
         current = ContactPerson.objects.select_for_update().get(pk=contact.pk)
         before = _snapshot(current, CONTACT_FIELDS)
@@ -238,6 +256,7 @@ def contact_update(*, actor: Any, contact: ContactPerson, data: dict[str, Any]) 
 def contact_remove(*, actor: Any, contact: ContactPerson) -> None:
     """Remove a contact person from their organisation."""
     _check_can_curate(actor)
+    _check_can_direct_mail(actor, contact.organisation)
     with transaction.atomic():
         contact_id, organisation_id = contact.pk, contact.organisation_id
         ContactPerson.objects.filter(pk=contact_id).delete()

@@ -96,11 +96,13 @@ def test_who_may_grant_which_role():
 
     with pytest.raises(PermissionDenied):
         membership_add(actor=respondent, user=newcomer, organisation=municipality, role=Membership.Role.RESPONDENT)
-    # A coordinator registers respondents anywhere, but makes coordinators only at their own organisation.
-    with pytest.raises(PermissionDenied):
-        membership_add(actor=coordinator, user=newcomer, organisation=municipality, role=Membership.Role.COORDINATOR)
-    membership_add(actor=coordinator, user=newcomer, organisation=municipality, role=Membership.Role.RESPONDENT)
+    # A role gives access to the organisation's drafts: a coordinator gives roles only at their own organisation,
+    # never a respondent role at a body they consult.
+    for role in (Membership.Role.COORDINATOR, Membership.Role.RESPONDENT):
+        with pytest.raises(PermissionDenied):
+            membership_add(actor=coordinator, user=newcomer, organisation=municipality, role=role)
     membership_add(actor=coordinator, user=newcomer, organisation=sending_body, role=Membership.Role.COORDINATOR)
+    membership_add(actor="invitation", user=newcomer, organisation=municipality, role=Membership.Role.RESPONDENT)
     assert newcomer.memberships.count() == 2
 
 

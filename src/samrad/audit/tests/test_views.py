@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from samrad.accounts.models import Membership
-from samrad.accounts.tests.factories import MembershipFactory
+from samrad.accounts.tests.factories import MembershipFactory, UserFactory
 from samrad.audit.services import audit_record
 
 
@@ -17,7 +17,8 @@ def table_body(page: str) -> str:
 
 @pytest.fixture
 def coordinator():
-    return MembershipFactory(role=Membership.Role.COORDINATOR).user
+    """Platform staff (the log spans every organisation, so only they read it)."""
+    return UserFactory.create(is_staff=True, email="karin.staff@samrad.example")
 
 
 @pytest.mark.django_db
@@ -30,6 +31,12 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 @pytest.mark.django_db
 def test_respondents_are_refused(client):
     client.force_login(MembershipFactory(role=Membership.Role.RESPONDENT).user)
+    assert client.get(audit_url()).status_code == 403
+
+
+@pytest.mark.django_db
+def test_coordinators_who_are_not_platform_staff_are_refused(client):
+    client.force_login(MembershipFactory(role=Membership.Role.COORDINATOR).user)
     assert client.get(audit_url()).status_code == 403
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from samrad.accounts.models import Membership
-from samrad.accounts.tests.factories import MembershipFactory
+from samrad.accounts.tests.factories import MembershipFactory, UserFactory
 from samrad.audit.models import AuditEvent
 from samrad.notifications.models import OutboundEmail
 from samrad.notifications.services import email_enqueue, email_enqueue_template, email_retry
@@ -58,40 +58,40 @@ def test_enqueue_needs_a_recipient():
 
 
 @pytest.fixture
-def coordinator():
-    return MembershipFactory(role=Membership.Role.COORDINATOR).user
+def staff():
+    return UserFactory.create(is_staff=True)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_retrying_a_failed_message_queues_it_and_is_audited(coordinator):
+def test_retrying_a_failed_message_queues_it_and_is_audited(staff):
     message = email_enqueue(to=["a@example.se"], subject="Kallelse", body_text="Text")
     OutboundEmail.objects.filter(pk=message.pk).update(state=OutboundEmail.State.FAILED, last_error="550 No such user")
     queued_before = queued_tasks(deliver_email).count()
 
-    email_retry(actor=coordinator, message_id=message.pk)
+    email_retry(actor=staff, message_id=message.pk)
 
     message.refresh_from_db()
     assert message.state == OutboundEmail.State.QUEUED
     assert message.next_attempt_at <= timezone.now()
     assert queued_tasks(deliver_email).count() == queued_before + 1
     event = AuditEvent.objects.get(action="email.retry")
-    assert event.actor_id == coordinator.pk
+    assert event.actor_id == staff.pk
     assert event.object_id == str(message.pk)
     assert event.changes == {"state": ["failed", "queued"]}
 
 
 @pytest.mark.django_db
-def test_a_sent_message_cannot_be_retried(coordinator):
+def test_a_sent_message_cannot_be_retried(staff):
     message = email_enqueue(to=["a@example.se"], subject="Kallelse", body_text="Text")
     OutboundEmail.objects.filter(pk=message.pk).update(state=OutboundEmail.State.SENT)
     with pytest.raises(ValidationError):
-        email_retry(actor=coordinator, message_id=message.pk)
+        email_retry(actor=staff, message_id=message.pk)
     assert not AuditEvent.objects.filter(action="email.retry").exists()
 
 
 @pytest.mark.django_db
-def test_only_coordinators_may_retry():
-    respondent = MembershipFactory(role=Membership.Role.RESPONDENT).user
+def test_only_platform_staff_may_retry():
+    respondent = MembershipFactory(role=Membership.Role.COORDINATOR).user
     message = email_enqueue(to=["a@example.se"], subject="Kallelse", body_text="Text")
     OutboundEmail.objects.filter(pk=message.pk).update(state=OutboundEmail.State.FAILED)
     with pytest.raises(PermissionDenied):

@@ -110,7 +110,7 @@ def test_update_refuses_fields_it_does_not_know(coordinator):
 
 
 def test_contacts_are_added_changed_and_removed_and_the_log_holds_no_personal_data(coordinator):
-    org = OrganisationFactory.create()
+    org = Organisation.objects.get(name="Region Stockholm")  # the coordinator's own organisation
     contact = services.contact_add(
         actor=coordinator, organisation=org, name="Eva Ek", email="eva.ek@kommun.example.se", title="Kommunsekreterare"
     )
@@ -125,8 +125,22 @@ def test_contacts_are_added_changed_and_removed_and_the_log_holds_no_personal_da
     assert AuditEvent.objects.get(action="contact.update").changes == {"email": "changed", "organisation_id": org.pk}
 
 
+def test_only_members_or_platform_staff_change_where_an_organisations_mail_goes(coordinator):
+    other = OrganisationFactory.create(registry_email="registrator@kommun.example.se")
+    with pytest.raises(PermissionDenied):
+        services.contact_add(actor=coordinator, organisation=other, name="Mallory", email="mallory@example.se")
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(actor=coordinator, organisation=other, data={"registry_email": "m@example.se"})
+    # The register's other facts stay open to every coordinator.
+    services.organisation_update(actor=coordinator, organisation=other, data={"website": "https://kommun.example.se"})
+    services.contact_add(actor="import", organisation=other, name="Eva Ek", email="eva@kommun.example.se")
+    assert other.contacts.count() == 1
+
+
 def test_the_same_contact_twice_is_a_validation_error(coordinator):
-    existing = ContactPersonFactory.create(email="eva@kommun.example.se")
+    existing = ContactPersonFactory.create(
+        email="eva@kommun.example.se", organisation=Organisation.objects.get(name="Region Stockholm")
+    )
     with pytest.raises(ValidationError):
         services.contact_add(
             actor=coordinator, organisation=existing.organisation, name="Eva igen", email="eva@kommun.example.se"

@@ -211,8 +211,17 @@ def test_script_in_a_name_is_escaped(staff_client):
         assert "<img src=x" not in body
 
 
-def test_contacts_are_added_changed_and_removed(staff_client, register):
+def test_a_coordinator_may_not_change_where_another_organisations_mail_goes(staff_client, register):
     org = Organisation.objects.get(municipality_code="0180")
+    response = staff_client.post(
+        reverse("organisations:contact_add", args=[org.pk]), {"name": "Mallory", "email": "mallory@example.se"}
+    )
+    assert response.status_code == 403
+    assert not ContactPerson.objects.filter(organisation=org).exists()
+
+
+def test_contacts_are_added_changed_and_removed(staff_client, register):
+    org = Organisation.objects.get(name="Region Stockholm")  # the coordinator's own organisation
     add_url = reverse("organisations:contact_add", args=[org.pk])
     response = staff_client.post(add_url, {"name": "Eva Ek", "email": "eva.ek@stockholm.example.se", "title": ""})
     assert response.status_code == 302
