@@ -153,6 +153,19 @@ def _read_xlsx(content: bytes) -> Table:
         )
     from openpyxl import load_workbook
 
+    from samrad.documents.inspection import FileRejected, inspect_file
+
+    try:
+        # The same checks as every upload (archive bombs, encryption) before openpyxl unpacks anything.
+        kind = inspect_file(io.BytesIO(content)).kind
+    except FileRejected as rejected:
+        if isinstance(rejected.__cause__, zipfile.BadZipFile):
+            raise RegisterFileError(
+                _("The Excel file cannot be read. Open it in Excel and save it again as .xlsx.")
+            ) from None
+        raise RegisterFileError(rejected.message) from None
+    if kind != "xlsx":
+        raise RegisterFileError(_("The file is not an Excel file (.xlsx), although its name says so."))
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError):

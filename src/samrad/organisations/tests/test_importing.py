@@ -325,3 +325,14 @@ def test_a_file_with_too_many_rows_is_refused(monkeypatch):
         result = run("name,kind\nA,other\nB,other\nC,other\n")
     assert "more than 2 rows" in result.problems[0].message
     assert not Organisation.objects.exists()
+
+
+def test_an_archive_bomb_named_xlsx_is_refused_before_it_is_unpacked(tmp_path):
+    from samrad.documents.tests.samples import make_docx_bomb
+
+    bomb = tmp_path / "register.xlsx"
+    bomb.write_bytes(make_docx_bomb(expanded_mb=400))
+    result = import_register_file(bomb, dry_run=True)
+    assert not result.ok
+    assert "arkivbomb" in " ".join(problem.message for problem in result.problems)
+    assert not Organisation.objects.exists()
