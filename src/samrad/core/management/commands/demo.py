@@ -47,7 +47,7 @@ class Command(BaseCommand):
         manage = [sys.executable, str(Path(settings.PROJECT_DIR) / "manage.py")]
         env = dict(os.environ)
         helpers = [
-            subprocess.Popen([*manage, "run_worker"], env=env),
+            subprocess.Popen([*manage, "run_worker", "--verbosity", "0"], env=env),  # tasks are logged once
             subprocess.Popen([*manage, "run_scheduler"], env=env),
         ]
         self.stdout.write(self.style.SUCCESS(f"Serving http://{addrport}/ – press Ctrl-C to stop."))
