@@ -69,28 +69,23 @@ def coordinator_required(view: View) -> View:
     return wrapped
 
 
-def managed_series(view: View) -> View:
-    """Resolve `pk` to a series the user runs (404 for anyone else)."""
+def _resolving(get_managed: Callable[..., Any]) -> Callable[[View], View]:
+    """A decorator that resolves `pk` with `get_managed(user=, pk=)` (404 for anyone who does not run it)."""
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, access.series_get_managed(user=request.user, pk=pk), *args, **kwargs)
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            return view(request, get_managed(user=request.user, pk=pk), *args, **kwargs)
 
-    return wrapped
+        return wrapped
+
+    return decorator
 
 
-def managed_meeting(view: View) -> View:
-    """Resolve `pk` to a meeting of a series the user runs (404 for anyone else)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, access.meeting_get_managed(user=request.user, pk=pk), *args, **kwargs)
-
-    return wrapped
+managed_series = _resolving(access.series_get_managed)
+managed_meeting = _resolving(access.meeting_get_managed)
 
 
 def _show_error(form: BaseForm, error: Exception) -> None:

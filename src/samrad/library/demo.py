@@ -104,13 +104,13 @@ DOCUMENTS = (
         pages=(
             (
                 "Befolkning",
-                "Stockholms län hade 2 231 439 invånare vid årsskiftet och Gotlands län 57 255. Befolkningen "
-                "ökade med 1,7 procent under året, främst genom inflyttning och födelseöverskott.",
+                "Gotlands län hade 57 391 invånare vid årsskiftet. Stockholms län växer snabbare än något annat "
+                "län, främst genom inflyttning och födelseöverskott.",
             ),
             (
                 "Pendling",
-                "Drygt 240 000 personer pendlar dagligen över en kommungräns inom länet. Pendlingen mellan Gotland "
-                "och fastlandet är liten men växer. Underlaget används i arbetet med regionbildningen.",
+                "En stor del av de förvärvsarbetande pendlar dagligen över en kommungräns inom länet. Pendlingen "
+                "mellan Gotland och fastlandet är liten. Underlaget används i arbetet med regionbildningen.",
             ),
         ),
     ),
