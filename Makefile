@@ -32,8 +32,8 @@ lock:
 	$(VENV)/bin/uv pip compile --generate-hashes --python-version 3.12 --no-header requirements/dev.in -o requirements/dev.txt
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=node_modules
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+	cd src && DEBUG=1 ../$(PY) ../manage.py makemessages -l sv --no-obsolete
+	cd src && DEBUG=1 ../$(PY) ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "samrad.ui",
     "samrad.core",
     "samrad.audit",
     "samrad.organisations",
@@ -53,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "samrad.core.middleware.ChosenLanguageMiddleware",
+    "samrad.ui.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -76,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "samrad.core.context_processors.navigation",
+                "samrad.ui.context_processors.navigation",
             ],
         },
     },
@@ -114,6 +115,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "sesame.backends.ModelBackend",
+    # Answers user.has_perm() for the platform's roles (samrad.actors names them); authenticates nobody.
+    "samrad.accounts.permissions.RolePermissionBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -140,7 +143,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # --- Language and time -------------------------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
-LOCALE_PATHS: list[Path] = []
+# Strings of the project-level modules (settings, samrad/*.py); each app keeps its own catalogue.
+LOCALE_PATHS: list[Path] = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True

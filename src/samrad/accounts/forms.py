@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from samrad.accounts.selectors import user_find_by_email
-from samrad.core.forms import DesignSystemFormMixin
+from samrad.ui.forms import DesignSystemFormMixin
 
 
 class LoginLinkRequestForm(DesignSystemFormMixin, forms.Form):

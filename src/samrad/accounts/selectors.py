@@ -6,6 +6,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import Lower
 
 from samrad.accounts.models import Membership, User
+from samrad.actors import is_platform_staff
 from samrad.organisations.models import Organisation
 
 
@@ -61,4 +62,4 @@ def user_find_by_email(email: str, *, active_only: bool = True) -> User | None:
 def user_is_platform_staff(user: Any) -> bool:
     """The platform's own operators (Django staff): they alone see platform-wide records such as every
     organisation's outgoing mail and the whole audit log."""
-    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or user.is_superuser))
+    return is_platform_staff(user)

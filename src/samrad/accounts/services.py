@@ -2,7 +2,6 @@
 
 import enum
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login
@@ -18,6 +17,7 @@ from samrad.accounts.login_links import login_link_url, login_link_user, login_l
 from samrad.accounts.models import Membership, User
 from samrad.accounts.selectors import user_find_by_email, user_is_coordinator, user_is_coordinator_of, users_with_email
 from samrad.accounts.throttles import throttle_hit
+from samrad.actors import Actor
 from samrad.audit.services import audit_record, model_changes
 from samrad.notifications.services import email_enqueue
 from samrad.organisations.models import Organisation
@@ -33,12 +33,12 @@ def email_normalise(email: str) -> str:
     return address
 
 
-def _is_system(actor: Any) -> bool:
+def _is_system(actor: Actor) -> bool:
     """No acting user: a management command, the demo, a background job."""
     return actor is None or isinstance(actor, str)
 
 
-def _is_staff(actor: Any) -> bool:
+def _is_staff(actor: Actor) -> bool:
     return bool(getattr(actor, "is_authenticated", False) and (actor.is_staff or actor.is_superuser))
 
 
@@ -52,7 +52,7 @@ def _username_for(email: str) -> str:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     email: str,
     first_name: str = "",
     last_name: str = "",
@@ -96,7 +96,7 @@ def user_create(
 
 
 @transaction.atomic
-def user_deactivate(*, actor: Any, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """Stop an account from logging in (its sessions end at their next request; its history stays)."""
     if not (_is_system(actor) or _is_staff(actor)):
         raise PermissionDenied(_("Only staff may deactivate accounts."))
@@ -110,14 +110,14 @@ def user_deactivate(*, actor: Any, user: User) -> User:
     return user
 
 
-def _may_grant(actor: Any, organisation: Organisation, role: str) -> bool:
+def _may_grant(actor: Actor, organisation: Organisation, role: str) -> bool:
     """Roles at an organisation are given by the system, platform staff or that organisation's own coordinators:
     a role gives access to the organisation's drafts, so a coordinator elsewhere must never be able to give one."""
     return _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, organisation)
 
 
 @transaction.atomic
-def membership_add(*, actor: Any, user: User, organisation: Organisation, role: str) -> Membership:
+def membership_add(*, actor: Actor, user: User, organisation: Organisation, role: str) -> Membership:
     """Give `user` a role at `organisation`; if they already belong to it, change their role."""
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
@@ -147,7 +147,7 @@ def membership_add(*, actor: Any, user: User, organisation: Organisation, role: 
 
 
 @transaction.atomic
-def membership_remove(*, actor: Any, membership: Membership) -> None:
+def membership_remove(*, actor: Actor, membership: Membership) -> None:
     """End a membership. Staff, a coordinator of that organisation, or the member themselves may do it."""
     own = getattr(actor, "pk", None) == membership.user_id
     if not (own or _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, membership.organisation)):

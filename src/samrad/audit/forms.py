@@ -3,7 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samrad.core.forms import DesignSystemFormMixin
+from samrad.ui.forms import DesignSystemFormMixin
 
 
 class AuditFilterForm(DesignSystemFormMixin, forms.Form):

@@ -15,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from samrad.actors import Actor
 from samrad.audit.models import AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
@@ -56,7 +57,7 @@ def event_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _actor_parts(actor: Any) -> tuple[int | None, str]:
+def _actor_parts(actor: Actor) -> tuple[int | None, str]:
     """(user id or None, a label that still says who acted after the account is gone)."""
     if isinstance(actor, str):
         return None, actor[:255] or "system"
@@ -76,7 +77,7 @@ def _plain(value: Any) -> Any:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     object_type: str = "",

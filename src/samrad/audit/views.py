@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from samrad.accounts.selectors import user_is_platform_staff
+from samrad.actors import is_platform_staff
 from samrad.audit.forms import AuditFilterForm
 from samrad.audit.selectors import audit_actions, audit_event_list, audit_object_types
 
@@ -16,7 +16,7 @@ PAGE_SIZE = 50
 
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
-    if not user_is_platform_staff(request.user):
+    if not is_platform_staff(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET or None, actions=audit_actions(), object_types=audit_object_types())
     filters = form.cleaned_data if form.is_valid() else {}

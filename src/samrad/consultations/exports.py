@@ -37,6 +37,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.deadlines import local_zone
 from samrad.consultations.models import Consultation, Question, Response, ResponseSignatory, Stance, Submission
@@ -338,7 +339,7 @@ def spooled_file() -> IO[bytes]:
     return tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)
 
 
-def export_record(*, actor: Any, consultation: Consultation, export_format: str, details: dict[str, Any]) -> None:
+def export_record(*, actor: Actor, consultation: Consultation, export_format: str, details: dict[str, Any]) -> None:
     """Record in the audit log that `actor` exported the consultation's answers."""
     with transaction.atomic():
         audit_record(

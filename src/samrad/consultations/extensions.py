@@ -7,7 +7,6 @@ of a body's deadline is in one table.
 """
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations import access
 from samrad.consultations.deadlines import effective_deadline, end_of_day
@@ -36,13 +36,13 @@ def _require_open(consultation: Consultation) -> None:
         raise ValidationError(_("More time can only be given while the consultation is open."))
 
 
-def _require_manager(actor: Any, consultation: Consultation) -> None:
+def _require_manager(actor: Actor, consultation: Consultation) -> None:
     if not access.can_manage(actor, consultation):
         raise PermissionDenied(_("You do not run this consultation."))
 
 
 def _notify(
-    *, actor: Any, consultation: Consultation, referral: Referral, request: ExtensionRequest, granted: bool
+    *, actor: Actor, consultation: Consultation, referral: Referral, request: ExtensionRequest, granted: bool
 ) -> None:
     """Tell the body (its registry and its people) about the decision; a grant comes with a calendar file."""
     people = referral_people(actor=actor, organisation=referral.organisation)
@@ -64,7 +64,7 @@ def _notify(
 
 
 def extension_request(
-    *, actor: Any, referral: Referral, requested_deadline: dt.date | None, reason: str
+    *, actor: Actor, referral: Referral, requested_deadline: dt.date | None, reason: str
 ) -> ExtensionRequest:
     """A body asks for more time (until `requested_deadline`, or leaving the date to the coordinator). The actor
     must belong to the body. One request at a time; not once the body has answered or declined."""
@@ -119,7 +119,7 @@ def extension_request(
 
 def _grant(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     referral: Referral,
     deadline: dt.date,
@@ -199,7 +199,7 @@ def _lock_pending(request: ExtensionRequest) -> tuple[ExtensionRequest, Referral
     return locked, referral
 
 
-def extension_grant(*, actor: Any, request: ExtensionRequest, deadline: dt.date, note: str = "") -> ExtensionRequest:
+def extension_grant(*, actor: Actor, request: ExtensionRequest, deadline: dt.date, note: str = "") -> ExtensionRequest:
     """Grant a pending request, until the end of `deadline` (the day asked for, or another one)."""
     consultation = request.referral.consultation
     _require_manager(actor, consultation)
@@ -216,7 +216,7 @@ def extension_grant(*, actor: Any, request: ExtensionRequest, deadline: dt.date,
         )
 
 
-def extension_refuse(*, actor: Any, request: ExtensionRequest, note: str) -> ExtensionRequest:
+def extension_refuse(*, actor: Actor, request: ExtensionRequest, note: str) -> ExtensionRequest:
     """Refuse a pending request; `note` (required) tells the body why."""
     consultation = request.referral.consultation
     _require_manager(actor, consultation)
@@ -241,7 +241,7 @@ def extension_refuse(*, actor: Any, request: ExtensionRequest, note: str) -> Ext
     return locked
 
 
-def extension_grant_direct(*, actor: Any, referral: Referral, deadline: dt.date, note: str = "") -> ExtensionRequest:
+def extension_grant_direct(*, actor: Actor, referral: Referral, deadline: dt.date, note: str = "") -> ExtensionRequest:
     """Give a body more time without it having asked (e.g. after a phone call)."""
     consultation = referral.consultation
     _require_manager(actor, consultation)

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samrad.consultations.models import Answer, Question, Response, ResponseAttachment, Stance
-from samrad.core.forms import DesignSystemFormMixin
 from samrad.organisations.models import Organisation
+from samrad.ui.forms import DesignSystemFormMixin
 
 # The value of the "<prefix>-resolution" button that settles a conflict by keeping the stored version; the other
 # button ("mine") saves what is in the box, based on the stored version the conflict showed.

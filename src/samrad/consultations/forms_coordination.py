@@ -15,8 +15,8 @@ from django.utils.translation import pgettext_lazy
 from samrad.consultations.deadlines import end_of_day, local_date
 from samrad.consultations.models import Consultation, Question, Referral, Response
 from samrad.consultations.selectors import DASHBOARD_STATUSES
-from samrad.core.forms import DesignSystemFormMixin
 from samrad.organisations.models import County, Division, Group, Organisation
+from samrad.ui.forms import DesignSystemFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Set here: DesignSystemFormMixin would class these "ds-radio" (CheckboxSelectMultiple subclasses RadioSelect).

@@ -24,6 +24,7 @@ from samrad.accounts.login_links import login_link_url, login_link_validity_text
 from samrad.accounts.models import Membership, User
 from samrad.accounts.selectors import user_find_by_email
 from samrad.accounts.services import membership_add, user_create
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations import access
 from samrad.consultations.calendar import deadline_attachment
@@ -124,7 +125,7 @@ def _split_name(name: str) -> tuple[str, str]:
 INVITATION_ACTOR = "invitation"
 
 
-def referral_people(*, actor: Any, organisation: Organisation) -> list[User]:
+def referral_people(*, actor: Actor, organisation: Organisation) -> list[User]:
     """The active people who answer for `organisation`: its members, and its contact people in the register.
     A contact person without an account gets one (and a respondent membership), so that their personal login
     link works; one with an account elsewhere is made a respondent here too. Both are audited. `actor` is who
@@ -152,7 +153,7 @@ def referral_people(*, actor: Any, organisation: Organisation) -> list[User]:
     )
 
 
-def _system_or_manager(actor: Any, consultation: Consultation) -> None:
+def _system_or_manager(actor: Actor, consultation: Consultation) -> None:
     if actor is not None and not access.can_manage(actor, consultation):
         raise PermissionDenied(_("You do not run this consultation."))
 
@@ -169,7 +170,7 @@ class _Shared:
     documents: list[dict[str, str]]
 
 
-def _invite(*, actor: Any, consultation: Consultation, referral: Referral, shared: _Shared) -> int:
+def _invite(*, actor: Actor, consultation: Consultation, referral: Referral, shared: _Shared) -> int:
     """Queue the invitation e-mails of one body; returns how many were queued."""
     template = "consultations/email/added_late" if referral.added_after_opening else "consultations/email/invitation"
     context = body_context(consultation, referral, senders=shared.senders, documents=shared.documents)
@@ -215,7 +216,7 @@ def pending_invitations(consultation: Consultation) -> QuerySet[Referral]:
     return Referral.objects.filter(consultation=consultation, invited_at__isnull=True)
 
 
-def invitations_send_pending(*, actor: Any, consultation: Consultation) -> InvitationResult:
+def invitations_send_pending(*, actor: Actor, consultation: Consultation) -> InvitationResult:
     """Invite every body on the list not invited yet, if the consultation is open (else nothing happens).
     `actor` is the coordinator who caused it, or None for the system."""
     _system_or_manager(actor, consultation)

@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.models import Consultation, StatusChange
+from samrad.errors import NotAllowedNow
 
 Status = Consultation.Status
 
@@ -35,12 +37,8 @@ PHASE_ALLOWS: dict[str, set[str]] = {
 }
 
 
-class TransitionError(Exception):
+class TransitionError(NotAllowedNow):
     """An illegal move; `message` says why in the user's language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def phase_allows(consultation: Consultation, what: str) -> bool:
@@ -49,7 +47,7 @@ def phase_allows(consultation: Consultation, what: str) -> bool:
 
 def consultation_transition(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     to_status: str,
     note: str = "",

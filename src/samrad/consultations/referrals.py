@@ -7,7 +7,6 @@ once, and may get its own (later) deadline. A body that has answered cannot be t
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations import access
 from samrad.consultations.invitations import invitations_send_pending
@@ -25,7 +25,7 @@ from samrad.organisations.models import Organisation
 from samrad.organisations.selectors import organisation_list, organisations_for_referral
 
 
-def _require_manager(actor: Any, consultation: Consultation) -> None:
+def _require_manager(actor: Actor, consultation: Consultation) -> None:
     if not access.can_manage(actor, consultation):
         raise PermissionDenied(_("You do not run this consultation."))
 
@@ -67,7 +67,7 @@ def referral_candidates(
 
 def referral_add(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     organisations: Iterable[Organisation],
     deadline_override: dt.datetime | None = None,
@@ -141,7 +141,7 @@ def referral_has_answered(referral: Referral) -> bool:
     return Submission.objects.filter(own | signed, response__consultation_id=referral.consultation_id).exists()
 
 
-def referral_remove(*, actor: Any, referral: Referral) -> None:
+def referral_remove(*, actor: Actor, referral: Referral) -> None:
     """Take a body off the list. Refused once it has answered: its answer must stay accounted for."""
     consultation = referral.consultation
     _require_manager(actor, consultation)

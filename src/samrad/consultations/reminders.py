@@ -10,7 +10,6 @@ Bodies that have submitted or declined get no reminders.
 import datetime as dt
 import uuid
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samrad.accounts.login_links import login_link_url, login_link_validity_text
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations import access
 from samrad.consultations.deadlines import effective_deadline, local_date, local_zone
@@ -52,7 +52,7 @@ def auto_reminder_due_at(deadline: dt.datetime, days: int) -> dt.datetime:
 
 def _send(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     referral: Referral,
     key: str,
@@ -122,7 +122,7 @@ def _send(
 
 
 def reminder_send_manual(
-    *, actor: Any, consultation: Consultation, referrals: Iterable[Referral], message: str = ""
+    *, actor: Actor, consultation: Consultation, referrals: Iterable[Referral], message: str = ""
 ) -> int:
     """Remind the selected bodies now, with an optional message from the coordinator. Bodies that have answered
     or declined, or are not on this consultation's list, are left out. Returns how many were reminded."""

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from samrad.accounts.models import Membership
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations import access
 from samrad.consultations.deadlines import effective_deadline, is_open_at, local_zone
@@ -51,16 +52,13 @@ from samrad.consultations.models import (
 from samrad.consultations.receipts import receipt_number_new
 from samrad.documents.models import StoredFile
 from samrad.documents.services import DOCUMENT_KINDS, file_intake
+from samrad.errors import ServiceError
 from samrad.notifications.services import email_enqueue_template
 from samrad.organisations.models import Organisation
 
 
-class ResponseError(Exception):
+class ResponseError(ServiceError):
     """A refused action; `message` says why in the user's language. Nothing was changed."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -132,16 +130,16 @@ def response_deadline(response: Response, referral: Referral | None = None) -> d
     return response.consultation.deadline
 
 
-def _is_member(actor: Any, organisation_id: int | None) -> bool:
+def _is_member(actor: Actor, organisation_id: int | None) -> bool:
     return organisation_id is not None and organisation_id in access.respondent_organisation_ids(actor)
 
 
-def _require_member(actor: Any, organisation: Organisation) -> None:
+def _require_member(actor: Actor, organisation: Organisation) -> None:
     if not _is_member(actor, organisation.pk):
         raise PermissionDenied(_("You do not answer for %(organisation)s.") % {"organisation": organisation})
 
 
-def _require_author(actor: Any, response: Response) -> None:
+def _require_author(actor: Actor, response: Response) -> None:
     """Only the drafting organisation's people change a response; co-signers read and confirm."""
     if not _is_member(actor, response.organisation_id):
         raise PermissionDenied(_("You do not answer for this organisation."))
@@ -172,7 +170,7 @@ def _site_link(name: str, *args: Any) -> str:
 # --- Referral status as the respondent acts --------------------------------------------------------------
 
 
-def referral_mark_opened(*, actor: Any, referral: Referral, now: dt.datetime | None = None) -> Referral:
+def referral_mark_opened(*, actor: Actor, referral: Referral, now: dt.datetime | None = None) -> Referral:
     """A member of the body opened its answer page: "invited" becomes "opened" (the first time only)."""
     _require_member(actor, referral.organisation)
     now = now or timezone.now()
@@ -194,7 +192,7 @@ def referral_mark_opened(*, actor: Any, referral: Referral, now: dt.datetime | N
     return referral
 
 
-def _referral_drafting(*, actor: Any, response: Response, now: dt.datetime) -> None:
+def _referral_drafting(*, actor: Actor, response: Response, now: dt.datetime) -> None:
     """The first save of a draft moves the body's referral to "drafting"; every save is activity."""
     referral = referral_for_response(response)
     Response.objects.filter(pk=response.pk).update(updated_at=now)
@@ -215,7 +213,7 @@ def _referral_drafting(*, actor: Any, response: Response, now: dt.datetime) -> N
         Referral.objects.filter(pk=referral.pk).update(last_activity_at=now)
 
 
-def _referral_submitted(*, actor: Any, referral: Referral, answered_at: dt.datetime, now: dt.datetime) -> None:
+def _referral_submitted(*, actor: Actor, referral: Referral, answered_at: dt.datetime, now: dt.datetime) -> None:
     before = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).get()
     if before == Referral.Status.SUBMITTED:
         Referral.objects.filter(pk=referral.pk).update(last_activity_at=now)
@@ -234,7 +232,7 @@ def _referral_submitted(*, actor: Any, referral: Referral, answered_at: dt.datet
 # --- The draft -------------------------------------------------------------------------------------------
 
 
-def response_get_or_create_draft(*, actor: Any, consultation: Consultation, organisation: Organisation) -> Response:
+def response_get_or_create_draft(*, actor: Actor, consultation: Consultation, organisation: Organisation) -> Response:
     """The organisation's one shared draft for this consultation, created on first use. The organisation is on
     the referral list, or answers unsolicited (anyone may answer a remiss)."""
     _require_member(actor, organisation)
@@ -290,7 +288,7 @@ def _answer_state(answer: Answer | None) -> AnswerState:
 
 def answer_save(
     *,
-    actor: Any,
+    actor: Actor,
     response: Response,
     question: Question,
     stance: str,
@@ -354,7 +352,7 @@ def answer_save(
 
 def response_update_details(
     *,
-    actor: Any,
+    actor: Actor,
     response: Response,
     their_reference: str,
     decided_by: str,
@@ -403,7 +401,7 @@ def response_update_details(
 
 
 def attachment_add(
-    *, actor: Any, response: Response, stream: BinaryIO, filename: str, kind: str, now: dt.datetime | None = None
+    *, actor: Actor, response: Response, stream: BinaryIO, filename: str, kind: str, now: dt.datetime | None = None
 ) -> ResponseAttachment:
     """Check the file (PDF, DOCX or ODT, by content and size) and attach it to the draft. A refused file raises
     FileRejected with a message for the user, and the draft is unchanged."""
@@ -427,7 +425,7 @@ def attachment_add(
     return attachment
 
 
-def attachment_remove(*, actor: Any, attachment: ResponseAttachment, now: dt.datetime | None = None) -> None:
+def attachment_remove(*, actor: Actor, attachment: ResponseAttachment, now: dt.datetime | None = None) -> None:
     """Take an attachment out of the draft. The file stays: an earlier submission may include it."""
     response = attachment.response
     _require_author(actor, response)
@@ -523,7 +521,7 @@ def _snapshot_is_empty(content: dict[str, Any]) -> bool:
 
 def _submission_create(
     *,
-    actor: Any,
+    actor: Actor,
     response: Response,
     content: dict[str, Any],
     files: list[StoredFile],
@@ -589,7 +587,7 @@ def _receipt_email(*, submission: Submission, to: list[str], registered: bool = 
     )
 
 
-def response_submit(*, actor: Any, response: Response, now: dt.datetime | None = None) -> Submission:
+def response_submit(*, actor: Actor, response: Response, now: dt.datetime | None = None) -> Submission:
     """Submit the draft as it is now: an immutable, numbered submission with a receipt number and a receipt
     e-mail. Refused (ResponseError, draft kept) after the body's deadline, or when nothing is answered."""
     _require_author(actor, response)
@@ -641,7 +639,7 @@ def response_submit(*, actor: Any, response: Response, now: dt.datetime | None =
 # --- Declining -------------------------------------------------------------------------------------------
 
 
-def response_decline(*, actor: Any, referral: Referral, reason: str, now: dt.datetime | None = None) -> Referral:
+def response_decline(*, actor: Actor, referral: Referral, reason: str, now: dt.datetime | None = None) -> Referral:
     """The body declines to answer (avstår), with an optional reason. It may still submit an answer before its
     deadline, which then counts instead."""
     _require_member(actor, referral.organisation)
@@ -695,7 +693,7 @@ def response_decline(*, actor: Any, referral: Referral, reason: str, now: dt.dat
 # --- Joint answers ---------------------------------------------------------------------------------------
 
 
-def signatory_invite(*, actor: Any, response: Response, organisation: Organisation) -> ResponseSignatory:
+def signatory_invite(*, actor: Actor, response: Response, organisation: Organisation) -> ResponseSignatory:
     """Ask another organisation on the referral list to co-sign this answer; its people and registry get an
     e-mail with a link to read the answer and confirm."""
     _require_author(actor, response)
@@ -740,7 +738,9 @@ def signatory_invite(*, actor: Any, response: Response, organisation: Organisati
     return signatory
 
 
-def signatory_confirm(*, actor: Any, signatory: ResponseSignatory, now: dt.datetime | None = None) -> ResponseSignatory:
+def signatory_confirm(
+    *, actor: Actor, signatory: ResponseSignatory, now: dt.datetime | None = None
+) -> ResponseSignatory:
     """A member of the invited organisation confirms that the joint answer is also its answer. Once the answer
     is (or when it later is) submitted, the organisation's referral counts as answered."""
     _require_member(actor, signatory.organisation)
@@ -773,7 +773,7 @@ def signatory_confirm(*, actor: Any, signatory: ResponseSignatory, now: dt.datet
     return signatory
 
 
-def signatory_remove(*, actor: Any, signatory: ResponseSignatory) -> None:
+def signatory_remove(*, actor: Actor, signatory: ResponseSignatory) -> None:
     """The drafting organisation withdraws an invitation that has not been confirmed."""
     response = signatory.response
     _require_author(actor, response)
@@ -795,7 +795,7 @@ def signatory_remove(*, actor: Any, signatory: ResponseSignatory) -> None:
 
 def _register(
     *,
-    actor: Any,
+    actor: Actor,
     response: Response,
     referral: Referral | None,
     received_at: dt.datetime,
@@ -846,7 +846,7 @@ def _register(
     return submission
 
 
-def _check_registration(*, actor: Any, consultation: Consultation, received_at: dt.datetime, channel: str) -> None:
+def _check_registration(*, actor: Actor, consultation: Consultation, received_at: dt.datetime, channel: str) -> None:
     if not access.can_manage(actor, consultation):
         raise PermissionDenied(_("You do not run this consultation."))
     if not phase_allows(consultation, "register_answer"):
@@ -864,7 +864,7 @@ def _check_registration(*, actor: Any, consultation: Consultation, received_at: 
 
 def response_register_on_behalf(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     organisation: Organisation,
     received_at: dt.datetime,
@@ -915,7 +915,7 @@ def response_register_on_behalf(
 
 def response_register_unsolicited(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     organisation: Organisation | None = None,
     respondent_name: str = "",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from samrad.accounts.models import Membership
 from samrad.accounts.selectors import organisations_for_user, user_is_coordinator
+from samrad.actors import Actor
 from samrad.audit.services import audit_record, model_changes
 from samrad.consultations import access
 from samrad.consultations.deadlines import local_date, remiss_time_is_short
@@ -23,12 +24,13 @@ from samrad.consultations.lifecycle import TransitionError, consultation_transit
 from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Question
 from samrad.consultations.reference_numbers import reference_number_next
 from samrad.documents.services import DOCUMENT_KINDS, file_intake
+from samrad.errors import InvalidInput
 from samrad.organisations.models import Organisation
 
 EDITABLE_FIELDS = ["title", "summary", "body", "deadline", "opens_at", "reminder_days", "is_public"]
 
 
-def _require_manager(actor: Any, consultation: Consultation) -> None:
+def _require_manager(actor: Actor, consultation: Consultation) -> None:
     if not access.can_manage(actor, consultation):
         raise PermissionDenied(_("You do not run this consultation."))
 
@@ -41,7 +43,7 @@ def _require_phase(consultation: Consultation, what: str) -> None:
         )
 
 
-def _require_own_sender(actor: Any, senders: Sequence[Organisation]) -> None:
+def _require_own_sender(actor: Actor, senders: Sequence[Organisation]) -> None:
     """A coordinator may only send in the name of organisations that include their own."""
     own = set(organisations_for_user(actor, role=Membership.Role.COORDINATOR).values_list("pk", flat=True))
     if not access.is_platform_staff(actor) and not own.intersection(s.pk for s in senders):
@@ -51,13 +53,13 @@ def _require_own_sender(actor: Any, senders: Sequence[Organisation]) -> None:
 def _clean_reminder_days(days: Sequence[int]) -> list[int]:
     cleaned = sorted({int(d) for d in days if int(d) > 0}, reverse=True)
     if any(d > 365 for d in cleaned):
-        raise ValueError(_("Reminders can be sent at most 365 days before the deadline."))
+        raise InvalidInput(_("Reminders can be sent at most 365 days before the deadline."), field="reminder_days")
     return cleaned
 
 
 def consultation_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     deadline: dt.datetime,
     senders: Sequence[Organisation],
@@ -71,10 +73,10 @@ def consultation_create(
     if not user_is_coordinator(actor):
         raise PermissionDenied(_("Only coordinators can create consultations."))
     if not senders:
-        raise ValueError(_("A consultation needs at least one sending organisation."))
+        raise InvalidInput(_("A consultation needs at least one sending organisation."), field="senders")
     _require_own_sender(actor, senders)
     if deadline <= timezone.now():
-        raise ValueError(_("The deadline must be in the future."))
+        raise InvalidInput(_("The deadline must be in the future."), field="deadline")
     with transaction.atomic():
         consultation = Consultation.objects.create(
             title=title.strip(),
@@ -101,7 +103,7 @@ def consultation_create(
     return consultation
 
 
-def consultation_update(*, actor: Any, consultation: Consultation, **fields: Any) -> Consultation:
+def consultation_update(*, actor: Actor, consultation: Consultation, **fields: Any) -> Consultation:
     """Change the editable fields. While open, the deadline can only move later (an extension for everyone)."""
     _require_manager(actor, consultation)
     _require_phase(consultation, "edit")
@@ -116,9 +118,11 @@ def consultation_update(*, actor: Any, consultation: Consultation, **fields: Any
         new_deadline = fields.get("deadline")
         if new_deadline is not None and new_deadline != locked.deadline:
             if new_deadline <= timezone.now():
-                raise ValueError(_("The deadline must be in the future."))
+                raise InvalidInput(_("The deadline must be in the future."), field="deadline")
             if locked.status == Consultation.Status.OPEN and new_deadline < locked.deadline:
-                raise ValueError(_("An open consultation's deadline can be moved later, not earlier."))
+                raise InvalidInput(
+                    _("An open consultation's deadline can be moved later, not earlier."), field="deadline"
+                )
         for name, value in fields.items():
             setattr(locked, name, value.strip() if isinstance(value, str) else value)
         changes = model_changes(locked, EDITABLE_FIELDS, before)
@@ -129,11 +133,11 @@ def consultation_update(*, actor: Any, consultation: Consultation, **fields: Any
     return consultation
 
 
-def consultation_set_senders(*, actor: Any, consultation: Consultation, senders: Sequence[Organisation]) -> None:
+def consultation_set_senders(*, actor: Actor, consultation: Consultation, senders: Sequence[Organisation]) -> None:
     _require_manager(actor, consultation)
     _require_phase(consultation, "edit")
     if not senders:
-        raise ValueError(_("A consultation needs at least one sending organisation."))
+        raise InvalidInput(_("A consultation needs at least one sending organisation."), field="senders")
     _require_own_sender(actor, senders)
     with transaction.atomic():
         before = list(consultation.sender_links.values_list("organisation_id", flat=True))
@@ -164,7 +168,7 @@ def remiss_time_warning(consultation: Consultation) -> str:
 
 def question_add(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     text: str,
     kind: str = Question.Kind.STANCE,
@@ -174,7 +178,7 @@ def question_add(
     _require_manager(actor, consultation)
     _require_phase(consultation, "edit_questions")
     if not text.strip():
-        raise ValueError(_("A question needs a text."))
+        raise InvalidInput(_("A question needs a text."), field="text")
     with transaction.atomic():
         last = consultation.questions.order_by("-order").values_list("order", flat=True).first()
         question = Question.objects.create(
@@ -194,7 +198,7 @@ def question_add(
     return question
 
 
-def question_update(*, actor: Any, question: Question, **fields: Any) -> Question:
+def question_update(*, actor: Actor, question: Question, **fields: Any) -> Question:
     consultation = question.consultation
     _require_manager(actor, consultation)
     _require_phase(consultation, "edit_questions")
@@ -212,7 +216,7 @@ def question_update(*, actor: Any, question: Question, **fields: Any) -> Questio
     return question
 
 
-def question_remove(*, actor: Any, question: Question) -> None:
+def question_remove(*, actor: Actor, question: Question) -> None:
     consultation = question.consultation
     _require_manager(actor, consultation)
     _require_phase(consultation, "edit_questions")
@@ -221,7 +225,7 @@ def question_remove(*, actor: Any, question: Question) -> None:
         question.delete()
 
 
-def question_move(*, actor: Any, question: Question, up: bool) -> None:
+def question_move(*, actor: Actor, question: Question, up: bool) -> None:
     """Swap the question with its neighbour above or below."""
     consultation = question.consultation
     _require_manager(actor, consultation)
@@ -245,7 +249,7 @@ def question_move(*, actor: Any, question: Question, up: bool) -> None:
 
 
 def document_add(
-    *, actor: Any, consultation: Consultation, title: str, stream: BinaryIO, filename: str
+    *, actor: Actor, consultation: Consultation, title: str, stream: BinaryIO, filename: str
 ) -> ConsultationDocument:
     """Check and store a document (PDF, DOCX, ODT) and attach it to the consultation."""
     _require_manager(actor, consultation)
@@ -265,7 +269,7 @@ def document_add(
     return document
 
 
-def document_remove(*, actor: Any, document: ConsultationDocument) -> None:
+def document_remove(*, actor: Actor, document: ConsultationDocument) -> None:
     consultation = document.consultation
     _require_manager(actor, consultation)
     _require_phase(consultation, "edit_documents")
@@ -282,7 +286,7 @@ def document_remove(*, actor: Any, document: ConsultationDocument) -> None:
 # --- Lifecycle ---------------------------------------------------------------------------------------------
 
 
-def consultation_open(*, actor: Any, consultation: Consultation) -> Consultation:
+def consultation_open(*, actor: Actor, consultation: Consultation) -> Consultation:
     """Open for answers and invite every referral body on the list (through the outbox, after commit)."""
     from samrad.consultations.invitations import invitations_send_pending
 
@@ -295,7 +299,7 @@ def consultation_open(*, actor: Any, consultation: Consultation) -> Consultation
     return consultation
 
 
-def consultation_close(*, actor: Any, consultation: Consultation, note: str = "") -> Consultation:
+def consultation_close(*, actor: Actor, consultation: Consultation, note: str = "") -> Consultation:
     _require_manager(actor, consultation)
     return consultation_transition(
         actor=actor, consultation=consultation, to_status=Consultation.Status.CLOSED, note=note
@@ -303,7 +307,7 @@ def consultation_close(*, actor: Any, consultation: Consultation, note: str = ""
 
 
 def consultation_reopen(
-    *, actor: Any, consultation: Consultation, new_deadline: dt.datetime, note: str = ""
+    *, actor: Actor, consultation: Consultation, new_deadline: dt.datetime, note: str = ""
 ) -> Consultation:
     _require_manager(actor, consultation)
     return consultation_transition(

@@ -17,16 +17,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samrad.accounts.models import Membership
-from samrad.accounts.selectors import organisations_for_user, user_is_coordinator
+from samrad.accounts.selectors import organisations_for_user
 from samrad.consultations import access, extensions, referrals, reminders, responses, selectors, services
 from samrad.consultations.deadlines import effective_deadline, end_of_day, local_date
 from samrad.consultations.forms_coordination import (
@@ -45,9 +44,12 @@ from samrad.consultations.forms_coordination import (
     ReopenForm,
 )
 from samrad.consultations.invitations import pending_invitations
-from samrad.consultations.lifecycle import TransitionError, phase_allows
+from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Consultation, ConsultationDocument, ExtensionRequest, Question, Referral
 from samrad.documents.inspection import FileRejected
+from samrad.errors import ServiceError
+from samrad.ui import decorators as ui_decorators
+from samrad.ui.feedback import message_error, show_error
 
 View = Callable[..., HttpResponseBase]
 ConsultationView = Callable[..., HttpResponseBase]
@@ -57,18 +59,8 @@ DASHBOARD_PER_PAGE = 200
 CANDIDATES_SHOWN = 1000
 
 
-def coordinator_required(view: View) -> View:
-    """Anonymous visitors go to the login page; people who are not coordinators get 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_is_coordinator(request.user):
-            raise PermissionDenied(_("Only coordinators run consultations."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Anonymous visitors go to the login page; people who are not coordinators get a 403 page saying why.
+coordinator_required = ui_decorators.coordinator_required(reason=gettext_lazy("Only coordinators run consultations."))
 
 
 def managed(view: ConsultationView) -> View:
@@ -82,18 +74,6 @@ def managed(view: ConsultationView) -> View:
         return view(request, consultation, *args, **kwargs)
 
     return wrapped
-
-
-def _show_error(form: BaseForm, error: Exception, field: str | None = None) -> None:
-    """Put a service's refusal on the form: on its field when the service names one, else on `field`."""
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            for name, texts in error.message_dict.items():
-                form.add_error(name if name in form.fields else field, texts)
-        else:
-            form.add_error(field, error.messages)
-    else:
-        form.add_error(field, getattr(error, "message", None) or str(error))
 
 
 def _page(request: HttpRequest, template: str, consultation: Consultation, **context: Any) -> HttpResponse:
@@ -123,10 +103,8 @@ def _confirm_remove(
     if request.method == "POST":
         try:
             remove()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        except TransitionError as error:
-            messages.error(request, error.message)
+        except (ValidationError, ServiceError) as error:
+            message_error(request, error)
         else:
             messages.success(request, done)
         return redirect(back_url_name, pk=consultation.pk)
@@ -164,8 +142,10 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
             consultation = services.consultation_create(
                 actor=request.user, senders=list(form.cleaned_data["senders"]), **form.service_data()
             )
-        except (PermissionDenied, ValueError) as error:
-            _show_error(form, error, "senders" if isinstance(error, PermissionDenied) else None)
+        except PermissionDenied as error:
+            form.add_error("senders", str(error))
+        except ServiceError as error:
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -217,8 +197,8 @@ def consultation_edit(request: HttpRequest, consultation: Consultation) -> HttpR
                 current = set(consultation.sender_links.values_list("organisation_id", flat=True))
                 if {s.pk for s in senders} != current:
                     services.consultation_set_senders(actor=request.user, consultation=consultation, senders=senders)
-        except (ValueError, TransitionError) as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            show_error(form, error)
         except PermissionDenied as error:
             form.add_error("senders", str(error))
         else:
@@ -248,8 +228,8 @@ def question_list(request: HttpRequest, consultation: Consultation) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             services.question_add(actor=request.user, consultation=consultation, **form.cleaned_data)
-        except (ValueError, TransitionError) as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            show_error(form, error)
         else:
             messages.success(request, _("The question was added."))
             return redirect("coordination:questions", pk=consultation.pk)
@@ -271,8 +251,8 @@ def question_edit(request: HttpRequest, consultation: Consultation, question_pk:
     if request.method == "POST" and form.is_valid():
         try:
             services.question_update(actor=request.user, question=question, **form.cleaned_data)
-        except (ValueError, TransitionError) as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            show_error(form, error)
         else:
             messages.success(request, _("The question was saved."))
             return redirect("coordination:questions", pk=consultation.pk)
@@ -301,8 +281,8 @@ def question_move(request: HttpRequest, consultation: Consultation, question_pk:
     question = _question(consultation, question_pk)
     try:
         services.question_move(actor=request.user, question=question, up=request.POST.get("direction") == "up")
-    except TransitionError as error:
-        messages.error(request, error.message)
+    except ServiceError as error:
+        message_error(request, error)
     return redirect("coordination:questions", pk=consultation.pk)
 
 
@@ -330,9 +310,9 @@ def document_list(request: HttpRequest, consultation: Consultation) -> HttpRespo
                 filename=upload.name,
             )
         except FileRejected as error:
-            form.add_error("file", error.message)
-        except TransitionError as error:
-            _show_error(form, error)
+            show_error(form, error, "file")
+        except ServiceError as error:
+            show_error(form, error)
         else:
             messages.success(request, _("The document was added."))
             return redirect("coordination:documents", pk=consultation.pk)
@@ -403,9 +383,9 @@ def referral_add(request: HttpRequest, consultation: Consultation) -> HttpRespon
                 deadline_override=end_of_day(own_deadline) if own_deadline else None,
             )
         except ValidationError as error:
-            _show_error(form, error, "own_deadline")
-        except TransitionError as error:
-            _show_error(form, error)
+            show_error(form, error, "own_deadline")
+        except ServiceError as error:
+            show_error(form, error)
         else:
             if consultation.status == Consultation.Status.OPEN:
                 text = ngettext(
@@ -465,8 +445,8 @@ def consultation_open(request: HttpRequest, consultation: Consultation) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_open(actor=request.user, consultation=consultation)
-        except TransitionError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            show_error(form, error)
         else:
             invited = consultation.referrals.filter(invited_at__isnull=False).count()
             messages.success(
@@ -502,8 +482,8 @@ def consultation_close(request: HttpRequest, consultation: Consultation) -> Http
     if request.method == "POST" and form.is_valid():
         try:
             services.consultation_close(actor=request.user, consultation=consultation, note=form.cleaned_data["note"])
-        except TransitionError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            show_error(form, error)
         else:
             messages.success(request, _("The consultation is closed."))
             return redirect("coordination:detail", pk=consultation.pk)
@@ -523,8 +503,8 @@ def consultation_reopen(request: HttpRequest, consultation: Consultation) -> Htt
                 new_deadline=end_of_day(form.cleaned_data["deadline"]),
                 note=form.cleaned_data["note"],
             )
-        except TransitionError as error:
-            _show_error(form, error)
+        except ServiceError as error:
+            show_error(form, error)
         else:
             messages.success(request, _("The consultation is open again."))
             return redirect("coordination:dashboard", pk=consultation.pk)
@@ -573,8 +553,8 @@ def remind(request: HttpRequest, consultation: Consultation) -> HttpResponse:
             referrals=list(form.cleaned_data["referrals"]),
             message=form.cleaned_data["message"],
         )
-    except (ValidationError, TransitionError) as error:
-        messages.error(request, getattr(error, "message", None) or " ".join(getattr(error, "messages", [])))
+    except (ValidationError, ServiceError) as error:
+        message_error(request, error)
     else:
         skipped = len(form.cleaned_data["referrals"]) - count
         text = ngettext("A reminder was sent to %(count)d body.", "Reminders were sent to %(count)d bodies.", count)
@@ -608,7 +588,7 @@ def extension_direct(request: HttpRequest, consultation: Consultation, referral_
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -651,7 +631,7 @@ def extension_decide(request: HttpRequest, consultation: Consultation, request_p
                 extensions.extension_refuse(actor=request.user, request=extension, note=data["note"])
                 text = _("The request from %(name)s was refused.") % {"name": name}
         except ValidationError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, text)
             return redirect("coordination:dashboard", pk=consultation.pk)
@@ -684,9 +664,9 @@ def register_answer(request: HttpRequest, consultation: Consultation) -> HttpRes
                 actor=request.user, consultation=consultation, organisation=organisation, **form.service_data()
             )
         except FileRejected as error:
-            form.add_error("file", error.message)
-        except (responses.ResponseError, ValueError) as error:
-            _show_error(form, error)
+            show_error(form, error, "file")
+        except ServiceError as error:
+            show_error(form, error)
         else:
             messages.success(
                 request,
@@ -707,9 +687,9 @@ def register_unsolicited(request: HttpRequest, consultation: Consultation) -> Ht
                 actor=request.user, consultation=consultation, **form.service_data()
             )
         except FileRejected as error:
-            form.add_error("file", error.message)
-        except (responses.ResponseError, ValueError) as error:
-            _show_error(form, error)
+            show_error(form, error, "file")
+        except ServiceError as error:
+            show_error(form, error)
         else:
             messages.success(
                 request,

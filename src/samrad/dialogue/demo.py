@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samrad.accounts.models import User
+from samrad.actors import Actor
 from samrad.consultations.models import Consultation
 from samrad.dialogue import records, services
 from samrad.dialogue.models import DialogueSeries, Input, Meeting, Minutes, Registration
@@ -90,7 +91,7 @@ def _local(days: int, hour: int) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def _series(actor: Any) -> DialogueSeries:
+def _series(actor: Actor) -> DialogueSeries:
     existing = DialogueSeries.objects.filter(title=TITLE).first()
     if existing is not None:
         return existing
@@ -111,14 +112,14 @@ def _series(actor: Any) -> DialogueSeries:
     return series
 
 
-def _meeting(actor: Any, series: DialogueSeries, title: str, **fields: Any) -> Meeting:
+def _meeting(actor: Actor, series: DialogueSeries, title: str, **fields: Any) -> Meeting:
     existing = series.meetings.filter(title=title).first()
     if existing is not None:
         return existing
     return services.meeting_create(actor=actor, series=series, title=title, **fields)
 
 
-def _meetings(actor: Any, series: DialogueSeries) -> dict[str, Meeting]:
+def _meetings(actor: Actor, series: DialogueSeries) -> dict[str, Meeting]:
     sodertorn = Group.objects.get(name="Södertörn")
     nordost = Group.objects.get(name="Stockholm Nordost")
     invited = Organisation.objects.filter(dialogue_series_invitations__series=series)
@@ -177,7 +178,7 @@ def _register(meeting: Meeting, email: str, municipality_code: str, needs: str =
     meeting_register(actor=user, meeting=meeting, organisation=organisation, needs=needs)
 
 
-def _kickoff(actor: Any, series: DialogueSeries) -> Meeting:
+def _kickoff(actor: Actor, series: DialogueSeries) -> Meeting:
     meeting = _meeting(
         actor,
         series,
@@ -210,7 +211,7 @@ def _kickoff(actor: Any, series: DialogueSeries) -> Meeting:
     return meeting
 
 
-def _inputs(actor: Any, series: DialogueSeries) -> None:
+def _inputs(actor: Actor, series: DialogueSeries) -> None:
     for code, topic_title, title, text in INPUTS:
         organisation = Organisation.objects.get(municipality_code=code)
         if series.inputs.filter(organisation=organisation, title=title).exists():
@@ -229,7 +230,7 @@ def _inputs(actor: Any, series: DialogueSeries) -> None:
         records.input_link_consultation(actor=actor, item=huddinge_input, consultation=consultation)
 
 
-def dialogue_demo_load(*, actor: Any = "demo") -> DialogueSeries:
+def dialogue_demo_load(*, actor: Actor = "demo") -> DialogueSeries:
     """Create (or complete) the demo dialogue; returns the series."""
     with transaction.atomic():
         series = _series(actor)

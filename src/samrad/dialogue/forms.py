@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from samrad.accounts.models import User
 from samrad.consultations.models import Consultation
-from samrad.core.forms import DesignSystemFormMixin
 from samrad.dialogue.models import ActionPoint, DialogueSeries, Meeting, Topic
 from samrad.dialogue.registrations import NEEDS_MAX_LENGTH
 from samrad.organisations.models import County, Division, Group, Organisation
+from samrad.ui.forms import DesignSystemFormMixin
 
 
 def local_zone() -> ZoneInfo:

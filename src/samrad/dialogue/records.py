@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samrad.accounts.models import User
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.models import Consultation
 from samrad.dialogue import access, mailings
@@ -24,14 +25,14 @@ from samrad.organisations.models import Organisation
 INPUT_MAX_LENGTH = 20_000
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- Minutes -----------------------------------------------------------------------------------------------
 
 
-def minutes_save(*, actor: Any, meeting: Meeting, body: str, publish: bool = False) -> Minutes:
+def minutes_save(*, actor: Actor, meeting: Meeting, body: str, publish: bool = False) -> Minutes:
     """Write or rewrite the minutes (sanitised rich text). With `publish`, publish them too."""
     check_can_manage(actor, meeting.series)
     clean = richtext_clean(body)
@@ -53,7 +54,7 @@ def minutes_save(*, actor: Any, meeting: Meeting, body: str, publish: bool = Fal
     return minutes
 
 
-def minutes_publish(*, actor: Any, minutes: Minutes) -> Minutes:
+def minutes_publish(*, actor: Actor, minutes: Minutes) -> Minutes:
     """Publish the minutes and tell the participants: everyone registered and everyone recorded as present."""
     meeting = minutes.meeting
     check_can_manage(actor, meeting.series)
@@ -90,7 +91,7 @@ def minutes_publish(*, actor: Any, minutes: Minutes) -> Minutes:
     return current
 
 
-def minutes_link_consultation(*, actor: Any, minutes: Minutes, consultation: Consultation | None) -> Minutes:
+def minutes_link_consultation(*, actor: Actor, minutes: Minutes, consultation: Consultation | None) -> Minutes:
     """Record (or clear) the consultation that a meeting's minutes fed into."""
     check_can_manage(actor, minutes.meeting.series)
     with transaction.atomic():
@@ -113,7 +114,7 @@ def minutes_link_consultation(*, actor: Any, minutes: Minutes, consultation: Con
 
 def action_point_add(
     *,
-    actor: Any,
+    actor: Actor,
     meeting: Meeting,
     description: str,
     kind: str = ActionPoint.Kind.ACTION,
@@ -140,7 +141,7 @@ def action_point_add(
     return point
 
 
-def action_point_set_done(*, actor: Any, point: ActionPoint, done: bool) -> ActionPoint:
+def action_point_set_done(*, actor: Actor, point: ActionPoint, done: bool) -> ActionPoint:
     check_can_manage(actor, point.meeting.series)
     if point.done == done:
         return point
@@ -157,7 +158,7 @@ def action_point_set_done(*, actor: Any, point: ActionPoint, done: bool) -> Acti
     return point
 
 
-def action_point_remove(*, actor: Any, point: ActionPoint) -> None:
+def action_point_remove(*, actor: Actor, point: ActionPoint) -> None:
     check_can_manage(actor, point.meeting.series)
     with transaction.atomic():
         audit_record(
@@ -172,7 +173,7 @@ def action_point_remove(*, actor: Any, point: ActionPoint) -> None:
 # --- Attendance --------------------------------------------------------------------------------------------
 
 
-def attendance_set(*, actor: Any, meeting: Meeting, present: Iterable[User]) -> dict[str, int]:
+def attendance_set(*, actor: Actor, meeting: Meeting, present: Iterable[User]) -> dict[str, int]:
     """Record which registered people came (those not in `present` are recorded as absent). Walk-ins recorded
     with attendance_add_walk_in are left alone. Returns {"added": n, "removed": m}."""
     check_can_manage(actor, meeting.series)
@@ -206,7 +207,7 @@ def attendance_set(*, actor: Any, meeting: Meeting, present: Iterable[User]) -> 
     return {"added": len(to_add), "removed": len(to_remove)}
 
 
-def attendance_add_walk_in(*, actor: Any, meeting: Meeting, organisation: Organisation, name: str) -> Attendance:
+def attendance_add_walk_in(*, actor: Actor, meeting: Meeting, organisation: Organisation, name: str) -> Attendance:
     """Record someone who came without registering (by name, for their organisation)."""
     check_can_manage(actor, meeting.series)
     attendance = Attendance(meeting=meeting, organisation=organisation, name=" ".join(name.split()))
@@ -222,7 +223,7 @@ def attendance_add_walk_in(*, actor: Any, meeting: Meeting, organisation: Organi
     return attendance
 
 
-def attendance_remove(*, actor: Any, attendance: Attendance) -> None:
+def attendance_remove(*, actor: Actor, attendance: Attendance) -> None:
     check_can_manage(actor, attendance.meeting.series)
     with transaction.atomic():
         audit_record(
@@ -239,7 +240,7 @@ def attendance_remove(*, actor: Any, attendance: Attendance) -> None:
 
 def input_submit(
     *,
-    actor: Any,
+    actor: Actor,
     series: DialogueSeries,
     organisation: Organisation,
     title: str,
@@ -294,7 +295,7 @@ def input_submit(
     return item
 
 
-def input_link_consultation(*, actor: Any, item: Input, consultation: Consultation | None) -> Input:
+def input_link_consultation(*, actor: Actor, item: Input, consultation: Consultation | None) -> Input:
     """Record (or clear) the consultation that a piece of input fed into."""
     check_can_manage(actor, item.series)
     with transaction.atomic():

@@ -15,7 +15,6 @@ The rules:
 """
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.dialogue import access, mailings
 from samrad.dialogue.models import Meeting, Registration
@@ -46,7 +46,7 @@ def registration_open(meeting: Meeting, *, now: dt.datetime | None = None) -> bo
     return not meeting.is_cancelled and now <= meeting.registration_deadline and now < meeting.starts_at
 
 
-def meeting_register(*, actor: Any, meeting: Meeting, organisation: Organisation, needs: str = "") -> Registration:
+def meeting_register(*, actor: Actor, meeting: Meeting, organisation: Organisation, needs: str = "") -> Registration:
     """Register `actor` for the meeting on behalf of `organisation`: a place if one is free, else the waiting
     list. Sends a confirmation (with the calendar file) or a waiting-list notice."""
     if not getattr(actor, "is_authenticated", False):
@@ -117,7 +117,7 @@ def meeting_register(*, actor: Any, meeting: Meeting, organisation: Organisation
     return registration
 
 
-def registration_cancel(*, actor: Any, registration: Registration) -> Registration:
+def registration_cancel(*, actor: Actor, registration: Registration) -> Registration:
     """Cancel a registration (the person themself, or a coordinator of the series). A freed place goes to the
     first on the waiting list."""
     with transaction.atomic():
@@ -149,7 +149,7 @@ def registration_cancel(*, actor: Any, registration: Registration) -> Registrati
     return current
 
 
-def promote_waiting(*, actor: Any, meeting: Meeting) -> list[Registration]:
+def promote_waiting(*, actor: Actor, meeting: Meeting) -> list[Registration]:
     """Give free places to the waiting list, first come first served, and tell each person promoted. Call with
     the meeting's row locked (the registration services do). Each promotion is audited after every place has
     been counted and given, so that nothing but the meeting's lock orders two concurrent calls."""

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from samrad.accounts.models import Membership
 from samrad.accounts.selectors import user_is_coordinator
+from samrad.actors import Actor
 from samrad.audit.services import audit_record, model_changes
 from samrad.dialogue import access, mailings
 from samrad.dialogue.models import (
@@ -49,22 +50,22 @@ MEETING_FIELDS = [
 CALENDAR_FIELDS = ["starts_at", "ends_at", "place", "online_url"]
 
 
-def _is_system(actor: Any) -> bool:
+def _is_system(actor: Actor) -> bool:
     return actor is None or isinstance(actor, str)
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Actor) -> Any:
     return None if _is_system(actor) else actor
 
 
-def check_can_manage(actor: Any, series: DialogueSeries) -> None:
+def check_can_manage(actor: Actor, series: DialogueSeries) -> None:
     if _is_system(actor):
         return
     if not access.can_manage(actor, series):
         raise PermissionDenied(_("You do not run this dialogue series."))
 
 
-def _check_organisers(actor: Any, organisers: list[Organisation]) -> None:
+def _check_organisers(actor: Actor, organisers: list[Organisation]) -> None:
     if not organisers:
         raise ValidationError({"organisers": _("A series needs at least one organiser.")})
     if _is_system(actor) or access.is_platform_staff(actor):
@@ -89,7 +90,7 @@ def _names(organisations: Iterable[Organisation]) -> list[str]:
 
 def series_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     organisers: Iterable[Organisation],
     purpose: str = "",
@@ -123,7 +124,7 @@ def series_create(
     return series
 
 
-def series_update(*, actor: Any, series: DialogueSeries, data: dict[str, Any]) -> DialogueSeries:
+def series_update(*, actor: Actor, series: DialogueSeries, data: dict[str, Any]) -> DialogueSeries:
     """Change some of SERIES_FIELDS and/or "organisers" (the full new list). A change of nothing logs nothing."""
     unknown = set(data) - set(SERIES_FIELDS) - {"organisers"}
     if unknown:
@@ -153,7 +154,7 @@ def series_update(*, actor: Any, series: DialogueSeries, data: dict[str, Any]) -
     return current
 
 
-def topic_add(*, actor: Any, series: DialogueSeries, title: str, description: str = "") -> Topic:
+def topic_add(*, actor: Actor, series: DialogueSeries, title: str, description: str = "") -> Topic:
     check_can_manage(actor, series)
     title = " ".join(title.split())
     with transaction.atomic():
@@ -170,7 +171,7 @@ def topic_add(*, actor: Any, series: DialogueSeries, title: str, description: st
     return topic
 
 
-def topic_remove(*, actor: Any, topic: Topic) -> None:
+def topic_remove(*, actor: Actor, topic: Topic) -> None:
     """Remove a topic; input given on it is kept, without a topic."""
     series = topic.series
     check_can_manage(actor, series)
@@ -187,7 +188,7 @@ def topic_remove(*, actor: Any, topic: Topic) -> None:
 # --- Invited organisations ---------------------------------------------------------------------------------
 
 
-def series_invite(*, actor: Any, series: DialogueSeries, organisations: Iterable[Organisation]) -> int:
+def series_invite(*, actor: Actor, series: DialogueSeries, organisations: Iterable[Organisation]) -> int:
     """Invite organisations (picked from the register by kind, county, group, division or one by one).
     Those already invited are left as they are. Returns how many were added."""
     check_can_manage(actor, series)
@@ -209,7 +210,7 @@ def series_invite(*, actor: Any, series: DialogueSeries, organisations: Iterable
     return len(unique)
 
 
-def series_uninvite(*, actor: Any, series: DialogueSeries, organisation: Organisation) -> None:
+def series_uninvite(*, actor: Actor, series: DialogueSeries, organisation: Organisation) -> None:
     """Take an organisation off the series. Its people's registrations for coming meetings are cancelled."""
     check_can_manage(actor, series)
     with transaction.atomic():
@@ -238,7 +239,7 @@ def series_uninvite(*, actor: Any, series: DialogueSeries, organisation: Organis
 # --- News --------------------------------------------------------------------------------------------------
 
 
-def news_post(*, actor: Any, series: DialogueSeries, title: str, body: str) -> SeriesNews:
+def news_post(*, actor: Actor, series: DialogueSeries, title: str, body: str) -> SeriesNews:
     """Publish an update on the series and e-mail it to everyone invited."""
     check_can_manage(actor, series)
     news = SeriesNews(
@@ -275,7 +276,7 @@ def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
 
 def meeting_create(
     *,
-    actor: Any,
+    actor: Actor,
     series: DialogueSeries,
     title: str,
     starts_at: dt.datetime,
@@ -327,7 +328,7 @@ def _registrations(meeting: Meeting, *statuses: str) -> list[Registration]:
     )
 
 
-def meeting_update(*, actor: Any, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+def meeting_update(*, actor: Actor, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     """Change some of MEETING_FIELDS and/or "for_groups" / "for_organisations" (full new lists).
 
     A change of time or place raises the calendar SEQUENCE and sends the new calendar file to everyone
@@ -395,7 +396,7 @@ def _send_update(meeting: Meeting, changed: list[str]) -> int:
     return len(sent)
 
 
-def meeting_send_invitations(*, actor: Any, meeting: Meeting) -> int:
+def meeting_send_invitations(*, actor: Actor, meeting: Meeting) -> int:
     """E-mail the invitation with its calendar file to the people of every organisation the meeting is for.
     Sending again reaches only people who have not had it (e.g. of an organisation invited since). Returns how
     many were sent now."""
@@ -425,7 +426,7 @@ def meeting_send_invitations(*, actor: Any, meeting: Meeting) -> int:
     return created
 
 
-def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str = "") -> Meeting:
+def meeting_cancel(*, actor: Actor, meeting: Meeting, reason: str = "") -> Meeting:
     """Call a meeting off: everyone registered or waiting (and everyone invited, once invitations have gone out)
     gets a cancellation with a METHOD:CANCEL calendar file that removes the event. Needs are erased at once."""
     check_can_manage(actor, meeting.series)
@@ -466,7 +467,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str = "") -> Meeting
 
 
 def meeting_document_add(
-    *, actor: Any, meeting: Meeting, title: str, stream: BinaryIO, filename: str
+    *, actor: Actor, meeting: Meeting, title: str, stream: BinaryIO, filename: str
 ) -> MeetingDocument:
     """Attach a document (PDF, Word, OpenDocument) to a meeting, after the file intake's checks."""
     check_can_manage(actor, meeting.series)
@@ -486,7 +487,7 @@ def meeting_document_add(
     return document
 
 
-def meeting_document_remove(*, actor: Any, document: MeetingDocument) -> None:
+def meeting_document_remove(*, actor: Actor, document: MeetingDocument) -> None:
     meeting = document.meeting
     check_can_manage(actor, meeting.series)
     with transaction.atomic():

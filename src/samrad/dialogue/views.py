@@ -22,14 +22,9 @@ from samrad.dialogue.forms import InputForm, RegisterForm
 from samrad.dialogue.models import DialogueSeries, Input, Meeting, MeetingDocument, Registration
 from samrad.documents.inspection import FileRejected
 from samrad.documents.models import StoredFile
+from samrad.ui.feedback import error_texts
 
 NEWS_SHOWN = 10
-
-
-def _errors(error: Exception) -> list[str]:
-    if isinstance(error, ValidationError):
-        return list(error.messages)
-    return [str(getattr(error, "message", None) or error)]
 
 
 def _download(stored: StoredFile) -> FileResponse:
@@ -152,7 +147,7 @@ def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
                 needs=form.cleaned_data["needs"],
             )
         except (ValidationError, PermissionDenied) as error:
-            for text in _errors(error):
+            for text in error_texts(error):
                 form.add_error(None, text)
         else:
             if registration.status == Registration.Status.REGISTERED:
@@ -180,7 +175,7 @@ def meeting_unregister(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         registrations.registration_cancel(actor=request.user, registration=registration)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, " ".join(_errors(error)))
+        messages.error(request, " ".join(error_texts(error)))
     else:
         messages.success(request, _("Your registration is cancelled."))
     return redirect("dialogue:meeting", pk=meeting.pk)
@@ -244,7 +239,7 @@ def series_inputs(request: HttpRequest, pk: int) -> HttpResponse:
             except FileRejected as error:
                 form.add_error("attachment", str(error))
             except (ValidationError, PermissionDenied) as error:
-                for text in _errors(error):
+                for text in error_texts(error):
                     form.add_error(None, text)
             else:
                 messages.success(request, _("Thank you: your input has been sent to the organisers."))

@@ -13,16 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samrad.accounts.models import Membership, User
-from samrad.accounts.selectors import organisations_for_user, user_is_coordinator
+from samrad.accounts.selectors import organisations_for_user
 from samrad.dialogue import access, records, registrations, selectors, services
 from samrad.dialogue.forms import (
     ActionPointForm,
@@ -52,21 +51,15 @@ from samrad.dialogue.models import (
 from samrad.documents.inspection import FileRejected
 from samrad.organisations.models import Organisation
 from samrad.organisations.selectors import organisations_for_referral
+from samrad.ui import decorators as ui_decorators
+from samrad.ui.feedback import show_error
 
 View = Callable[..., HttpResponse]
 CANDIDATES_SHOWN = 1000
 
 
-def coordinator_required(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_is_coordinator(request.user):
-            raise PermissionDenied(_("Only coordinators run dialogue series."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Anonymous visitors go to the login page; people who are not coordinators get a 403 page saying why.
+coordinator_required = ui_decorators.coordinator_required(reason=gettext_lazy("Only coordinators run dialogue series."))
 
 
 def _resolving(get_managed: Callable[..., Any]) -> Callable[[View], View]:
@@ -86,17 +79,6 @@ def _resolving(get_managed: Callable[..., Any]) -> Callable[[View], View]:
 
 managed_series = _resolving(access.series_get_managed)
 managed_meeting = _resolving(access.meeting_get_managed)
-
-
-def _show_error(form: BaseForm, error: Exception) -> None:
-    if isinstance(error, ValidationError):
-        if hasattr(error, "error_dict"):
-            for name, texts in error.message_dict.items():
-                form.add_error(name if name in form.fields else None, texts)
-        else:
-            form.add_error(None, error.messages)
-    else:
-        form.add_error(None, str(getattr(error, "message", None) or error))
 
 
 def _organiser_choices(user: Any) -> Any:
@@ -136,7 +118,7 @@ def manage_create(request: HttpRequest) -> HttpResponse:
                 **form.service_data(),
             )
         except (ValidationError, PermissionDenied) as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The dialogue series was created. Invite organisations next."))
             return redirect("dialogue:manage_series", pk=series.pk)
@@ -177,7 +159,7 @@ def manage_edit(request: HttpRequest, series: DialogueSeries) -> HttpResponse:
                 data={**form.service_data(), "organisers": list(form.cleaned_data["organisers"])},
             )
         except (ValidationError, PermissionDenied) as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("dialogue:manage_series", pk=series.pk)
@@ -192,7 +174,7 @@ def manage_topics(request: HttpRequest, series: DialogueSeries) -> HttpResponse:
         try:
             services.topic_add(actor=request.user, series=series, **form.cleaned_data)
         except ValidationError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The topic was added."))
             return redirect("dialogue:manage_topics", pk=series.pk)
@@ -286,7 +268,7 @@ def manage_news(request: HttpRequest, series: DialogueSeries) -> HttpResponse:
         try:
             services.news_post(actor=request.user, series=series, **form.cleaned_data)
         except ValidationError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The news was published and is being sent to everyone invited."))
             return redirect("dialogue:manage_news", pk=series.pk)
@@ -304,7 +286,7 @@ def meeting_create(request: HttpRequest, series: DialogueSeries) -> HttpResponse
         try:
             meeting = services.meeting_create(actor=request.user, series=series, **form.service_data())
         except ValidationError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The meeting was added. Send the invitations when it is ready."))
             return redirect("dialogue:manage_meeting", pk=meeting.pk)
@@ -343,7 +325,7 @@ def meeting_edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         try:
             services.meeting_update(actor=request.user, meeting=meeting, data=form.service_data())
         except ValidationError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The changes were saved; participants get the new details if needed."))
             return redirect("dialogue:manage_meeting", pk=meeting.pk)
@@ -377,7 +359,7 @@ def meeting_cancel(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         try:
             services.meeting_cancel(actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("The meeting is cancelled and everyone concerned is being told."))
             return redirect("dialogue:manage_meeting", pk=meeting.pk)
@@ -463,7 +445,7 @@ def meeting_attendance(request: HttpRequest, meeting: Meeting) -> HttpResponse:
                 messages.success(request, _("The person was added."))
                 return redirect("dialogue:attendance", pk=meeting.pk)
         except ValidationError as error:
-            _show_error(walk_in if walk_in.is_bound else form, error)
+            show_error(walk_in if walk_in.is_bound else form, error)
     return _meeting_page(
         request,
         "dialogue/staff/attendance.html",
@@ -507,7 +489,7 @@ def meeting_minutes(request: HttpRequest, meeting: Meeting) -> HttpResponse:
                     publish=form.cleaned_data["publish"],
                 )
             except ValidationError as error:
-                _show_error(form, error)
+                show_error(form, error)
             else:
                 messages.success(
                     request,
@@ -540,7 +522,7 @@ def meeting_action_points(request: HttpRequest, meeting: Meeting) -> HttpRespons
         try:
             records.action_point_add(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            _show_error(form, error)
+            show_error(form, error)
         else:
             messages.success(request, _("It was added."))
             return redirect("dialogue:action_points", pk=meeting.pk)

@@ -21,18 +21,16 @@ from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
+from samrad.errors import ServiceError
+
 # The most text kept from one file (characters); the rest is dropped and the result says so.
 MAX_TEXT_CHARS = 20_000_000
 # Spreadsheets: rows read per sheet at most.
 MAX_SHEET_ROWS = 200_000
 
 
-class ExtractionError(Exception):
+class ExtractionError(ServiceError):
     """The file cannot be read as its type; `message` says why in the user's language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

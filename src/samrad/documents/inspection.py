@@ -12,18 +12,16 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from samrad.errors import InvalidInput
+
 # The decompressed size a ZIP-based document may reach, and how many members it may have.
 ZIP_MAX_UNCOMPRESSED = 300 * 1024 * 1024
 ZIP_MAX_MEMBERS = 20_000
 ZIP_MAX_RATIO = 200
 
 
-class FileRejected(Exception):
+class FileRejected(InvalidInput):
     """The file is not accepted; `message` says why in the user's language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.documents.extraction import Extraction, ExtractionError, extract_pages
 from samrad.documents.inspection import ALL_TYPES, FileRejected, inspect_file
@@ -33,7 +34,7 @@ def _kind_names(kinds: tuple[str, ...] | list[str]) -> str:
 
 def file_intake(
     *,
-    actor: Any,
+    actor: Actor,
     stream: BinaryIO,
     name: str,
     allowed_kinds: tuple[str, ...] | list[str] = DOCUMENT_KINDS,
@@ -113,7 +114,7 @@ def _read(stored: StoredFile) -> tuple[str, Extraction | None, str]:
     return StoredFile.TextState.EXTRACTED, extraction, ""
 
 
-def stored_file_extract_text(*, actor: Any = "system", stored_file: StoredFile, force: bool = False) -> StoredFile:
+def stored_file_extract_text(*, actor: Actor = "system", stored_file: StoredFile, force: bool = False) -> StoredFile:
     """Extract the text of a stored document into its pages and record the outcome: `extracted`, `no_text` (a
     scanned document: flagged, never silently empty) or `failed` with the reason. Does nothing for a file that
     is not a text document, or (unless `force`) whose text was already extracted. Readers of the text (search)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from samrad.actors import Actor
 from samrad.consultations.models import Consultation
 from samrad.dialogue.models import DialogueSeries
 from samrad.documents.generation import PDF_LINE_WIDTH, make_docx_pages, make_pdf
@@ -177,7 +178,7 @@ def _arguments(document: LibraryDocument) -> dict[str, Any]:
     }
 
 
-def library_demo_load(*, actor: Any = "demo") -> list[LibraryDocument]:
+def library_demo_load(*, actor: Actor = "demo") -> list[LibraryDocument]:
     """Add the demo documents that are missing, link them all to the first open consultation and dialogue
     series (if any), and make their text searchable now. Returns the demo documents."""
     consultation = Consultation.objects.filter(status=Consultation.Status.OPEN).order_by("opens_at", "id").first()

@@ -6,12 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samrad.consultations.access import consultations_managed_by
-from samrad.core.forms import DesignSystemFormMixin
 from samrad.dialogue.access import series_managed_by
 from samrad.library.models import LibraryDocument, SearchEntry
 from samrad.library.search import MAX_QUERY_LENGTH
 from samrad.library.selectors import library_organisations_for
 from samrad.organisations.models import Organisation
+from samrad.ui.forms import DesignSystemFormMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from samrad.actors import Actor
 from samrad.audit.services import audit_record, model_changes
 from samrad.documents.services import TEXT_KINDS, file_intake
 from samrad.library.indexing import search_index_object, search_remove_object
@@ -22,7 +23,7 @@ LIBRARY_FILE_KINDS = TEXT_KINDS
 FIELDS = ["title", "summary", "kind", "published_on", "organisation", "url", "visibility"]
 
 
-def _require_curator(actor: Any, organisation: Organisation | None) -> None:
+def _require_curator(actor: Actor, organisation: Organisation | None) -> None:
     if isinstance(actor, str):  # the system or a loader ("demo", "import") acting on its own
         return
     if not may_curate(actor, organisation):
@@ -51,7 +52,7 @@ def _reindex_after_commit(document: LibraryDocument) -> None:
 
 def library_document_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     kind: str = LibraryDocument.Kind.REPORT,
     summary: str = "",
@@ -110,7 +111,7 @@ def _ids(items: Iterable[Any]) -> list[int]:
 
 def library_document_update(
     *,
-    actor: Any,
+    actor: Actor,
     document: LibraryDocument,
     title: str,
     kind: str,
@@ -176,7 +177,7 @@ def library_document_update(
     return locked
 
 
-def library_document_delete(*, actor: Any, document: LibraryDocument) -> None:
+def library_document_delete(*, actor: Actor, document: LibraryDocument) -> None:
     """Remove a document from the knowledge base (and from search). Its stored file is kept, as every file is,
     for the audit trail."""
     _require_curator(actor, document.organisation)

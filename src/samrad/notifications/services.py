@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samrad.accounts.selectors import user_is_platform_staff
+from samrad.actors import Actor, is_platform_staff
 from samrad.audit.services import audit_record
 from samrad.notifications.delivery import schedule_delivery
 from samrad.notifications.models import OutboundEmail
@@ -116,9 +116,9 @@ def email_enqueue_template(
     )
 
 
-def email_retry(*, actor: Any, message_id: int) -> OutboundEmail:
+def email_retry(*, actor: Actor, message_id: int) -> OutboundEmail:
     """Send a failed or waiting message again now (platform staff's "retry now" on the outbox page)."""
-    if not user_is_platform_staff(actor):
+    if not is_platform_staff(actor):
         raise PermissionDenied
     with transaction.atomic():
         message = OutboundEmail.objects.select_for_update().get(pk=message_id)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samrad.accounts.selectors import user_is_platform_staff
+from samrad.actors import is_platform_staff
 from samrad.notifications.models import OutboundEmail
 from samrad.notifications.selectors import email_get, outbox_list, outbox_state_counts, redact_secrets
 from samrad.notifications.services import RETRYABLE_STATES, email_retry
@@ -21,7 +21,7 @@ PAGE_SIZE = 50
 
 
 def _require_platform_staff(request: HttpRequest) -> None:
-    if not user_is_platform_staff(request.user):
+    if not is_platform_staff(request.user):
         raise PermissionDenied
 
 

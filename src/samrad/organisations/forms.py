@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from samrad.core.forms import DesignSystemFormMixin
 from samrad.organisations.geography import county_code_of_municipality
 from samrad.organisations.models import (
     ContactPerson,
@@ -19,6 +18,7 @@ from samrad.organisations.models import (
     Organisation,
     normalise_organisation_number,
 )
+from samrad.ui.forms import DesignSystemFormMixin
 
 
 class OrganisationFilterForm(DesignSystemFormMixin, forms.Form):

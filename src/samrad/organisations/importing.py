@@ -29,7 +29,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samrad.accounts.selectors import user_is_coordinator
+from samrad.actors import COORDINATE, Actor, may
 from samrad.audit.services import audit_record
 from samrad.organisations import services
 from samrad.organisations.geography import SWEDISH_COUNTIES, county_code_of_municipality
@@ -208,7 +208,7 @@ def default_register_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "stockholm_county_2016.csv"
 
 
-def import_register_file(path: str | Path, actor: Any = None, *, dry_run: bool = False) -> ImportResult:
+def import_register_file(path: str | Path, actor: Actor = None, *, dry_run: bool = False) -> ImportResult:
     """Import a register file from disk (the command and the demo use this)."""
     path = Path(path)
     try:
@@ -233,9 +233,9 @@ def import_register_file(path: str | Path, actor: Any = None, *, dry_run: bool =
     )
 
 
-def register_import(*, actor: Any, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
+def register_import(*, actor: Actor, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
     """Check a whole register file and, if every row is fine and this is no dry run, apply it."""
-    if not (actor is None or isinstance(actor, str) or user_is_coordinator(actor)):
+    if not may(actor, COORDINATE):
         raise PermissionDenied(_("Only coordinators may change the organisation register."))
     result = ImportResult(filename=filename, dry_run=dry_run)
     try:
@@ -681,7 +681,7 @@ def _match_row(
 class _Lookups:
     """Counties and groups by code and name, created through the services the first time a row needs them."""
 
-    def __init__(self, actor: Any, result: ImportResult) -> None:
+    def __init__(self, actor: Actor, result: ImportResult) -> None:
         self.actor, self.result = actor, result
         self.counties = {county.code: county for county in County.objects.all()}
         self.groups = {group.name.casefold(): group for group in Group.objects.all()}
@@ -743,7 +743,7 @@ def _apply(
     matches: dict[int, Organisation | None],
     *,
     labels: dict[str, str],
-    actor: Any,
+    actor: Actor,
     result: ImportResult,
 ) -> None:
     lookups = _Lookups(actor, result)

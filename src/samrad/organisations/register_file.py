@@ -18,6 +18,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from samrad.errors import InvalidInput
+
 # A register of every public body in Sweden has a few thousand rows; far more means a wrong file.
 MAX_ROWS = 20_000
 MAX_COLUMNS = 100
@@ -29,7 +31,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office formats (.xls, .doc)
 
 
-class RegisterFileError(Exception):
+class RegisterFileError(InvalidInput):
     """The file as a whole cannot be read. The message is meant for the person who uploaded it."""
 
 

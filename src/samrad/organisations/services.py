@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from samrad.accounts.selectors import organisations_for_user, user_is_coordinator
+from samrad.actors import ACT_FOR_ORGANISATION, COORDINATE, Actor, may
 from samrad.audit.services import audit_record, model_changes
 from samrad.organisations.models import (
     ContactPerson,
@@ -46,25 +46,20 @@ DIVISION_FIELDS = ["name", "status", "description"]
 COUNTY_FIELDS = ["code", "name"]
 
 
-def _check_can_curate(actor: Any) -> None:
-    if actor is None or isinstance(actor, str):
-        return  # the system itself (import command, demo loader)
-    if not user_is_coordinator(actor):
+def _check_can_curate(actor: Actor) -> None:
+    if not may(actor, COORDINATE):
         raise PermissionDenied(_("Only coordinators may change the organisation register."))
 
 
-def _check_can_direct_mail(actor: Any, organisation: Organisation) -> None:
+def _check_can_direct_mail(actor: Actor, organisation: Organisation) -> None:
     """Where an organisation's mail goes (its registry address, its contact people) decides who receives its
     invitations, receipts and personal login links: only the organisation's own members, platform staff or the
     system may change it. Otherwise any coordinator could route another body's mail, and through the invitations
     a respondent membership of it, to themselves."""
-    if actor is None or isinstance(actor, str):
-        return
-    if getattr(actor, "is_staff", False) or getattr(actor, "is_superuser", False):
-        return
-    if organisation.pk in organisations_for_user(actor).values_list("pk", flat=True):
-        return
-    raise PermissionDenied(_("Only the organisation's own members or platform staff may change where its mail goes."))
+    if not may(actor, ACT_FOR_ORGANISATION, organisation):
+        raise PermissionDenied(
+            _("Only the organisation's own members or platform staff may change where its mail goes.")
+        )
 
 
 def _audit_fields(fields: list[str]) -> list[str]:
@@ -111,7 +106,7 @@ def _group_names(groups: Iterable[Group]) -> list[str]:
 
 def organisation_create(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     name: str,
     short_name: str = "",
@@ -151,7 +146,7 @@ def organisation_create(
     return organisation
 
 
-def organisation_update(*, actor: Any, organisation: Organisation, data: dict[str, Any]) -> Organisation:
+def organisation_update(*, actor: Actor, organisation: Organisation, data: dict[str, Any]) -> Organisation:
     """Change some of an organisation's fields (any of ORGANISATION_FIELDS, and "groups": the full new list).
 
     Works on a fresh, locked copy from the database, so that an instance already changed by a bound ModelForm
@@ -206,7 +201,7 @@ def _save_contact(contact: ContactPerson) -> None:
 
 
 def contact_add(
-    *, actor: Any, organisation: Organisation, name: str, email: str, title: str = "", phone: str = ""
+    *, actor: Actor, organisation: Organisation, name: str, email: str, title: str = "", phone: str = ""
 ) -> ContactPerson:
     """Add a person who should receive consultation mail besides the organisation's registry."""
     _check_can_curate(actor)
@@ -226,7 +221,7 @@ def contact_add(
     return contact
 
 
-def contact_update(*, actor: Any, contact: ContactPerson, data: dict[str, Any]) -> ContactPerson:
+def contact_update(*, actor: Actor, contact: ContactPerson, data: dict[str, Any]) -> ContactPerson:
     """Change a contact person's name, e-mail, title or phone."""
     unknown = set(data) - set(CONTACT_FIELDS)
     if unknown:
@@ -253,7 +248,7 @@ def contact_update(*, actor: Any, contact: ContactPerson, data: dict[str, Any]) 
     return current
 
 
-def contact_remove(*, actor: Any, contact: ContactPerson) -> None:
+def contact_remove(*, actor: Actor, contact: ContactPerson) -> None:
     """Remove a contact person from their organisation."""
     _check_can_curate(actor)
     _check_can_direct_mail(actor, contact.organisation)
@@ -278,7 +273,7 @@ def _save_validated(instance: models.Model, *, unique_field: str = "name") -> No
         raise ValidationError({unique_field: _("That name is already taken.")}) from error
 
 
-def group_create(*, actor: Any, name: str, kind: str = Group.Kind.SUBREGION, description: str = "") -> Group:
+def group_create(*, actor: Actor, name: str, kind: str = Group.Kind.SUBREGION, description: str = "") -> Group:
     """Create a subregion (delregion), network or other group of organisations."""
     _check_can_curate(actor)
     group = Group(name=normalise_spaces(name), kind=kind, description=description.strip())
@@ -288,7 +283,7 @@ def group_create(*, actor: Any, name: str, kind: str = Group.Kind.SUBREGION, des
     return group
 
 
-def group_update(*, actor: Any, group: Group, data: dict[str, Any]) -> Group:
+def group_update(*, actor: Actor, group: Group, data: dict[str, Any]) -> Group:
     """Rename a group, or change its kind or description."""
     unknown = set(data) - set(GROUP_FIELDS)
     if unknown:
@@ -313,7 +308,7 @@ def _county_codes(counties: Iterable[County]) -> list[str]:
 
 def division_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     counties: Iterable[County],
     status: str = Division.Status.PROPOSED,
@@ -334,7 +329,7 @@ def division_create(
     return division
 
 
-def division_update(*, actor: Any, division: Division, data: dict[str, Any]) -> Division:
+def division_update(*, actor: Actor, division: Division, data: dict[str, Any]) -> Division:
     """Rename a division, change its status or description, or its counties ("counties": the full new list)."""
     unknown = set(data) - set(DIVISION_FIELDS) - {"counties"}
     if unknown:
@@ -363,7 +358,7 @@ def division_update(*, actor: Any, division: Division, data: dict[str, Any]) -> 
     return current
 
 
-def county_create(*, actor: Any, code: str, name: str) -> County:
+def county_create(*, actor: Actor, code: str, name: str) -> County:
     """Add a county (län) by its two-digit SCB code."""
     _check_can_curate(actor)
     county = County(code=code.strip(), name=normalise_spaces(name))
@@ -375,7 +370,7 @@ def county_create(*, actor: Any, code: str, name: str) -> County:
     return county
 
 
-def county_rename(*, actor: Any, county: County, name: str) -> County:
+def county_rename(*, actor: Actor, county: County, name: str) -> County:
     """Give a county a new name (its code never changes)."""
     _check_can_curate(actor)
     with transaction.atomic():

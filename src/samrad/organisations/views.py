@@ -2,20 +2,18 @@
 
 import uuid
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from samrad.accounts.selectors import user_is_coordinator
 from samrad.organisations import selectors, services
 from samrad.organisations.forms import (
     ContactPersonForm,
@@ -28,6 +26,7 @@ from samrad.organisations.forms import (
 )
 from samrad.organisations.importing import register_import
 from samrad.organisations.models import ContactPerson, Division, Group, Organisation
+from samrad.ui import decorators as ui_decorators
 
 PAGE_SIZE = 25
 # A previewed import file waits this long (seconds) for the coordinator to confirm it.
@@ -36,18 +35,10 @@ IMPORT_PREVIEW_TIMEOUT = 30 * 60
 View = Callable[..., HttpResponse]
 
 
-def coordinator_required(view: View) -> View:
-    """Anonymous visitors go to the login page; people who are not coordinators get 403."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not user_is_coordinator(request.user):
-            raise PermissionDenied(_("Only coordinators may see and change the organisation register."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Anonymous visitors go to the login page; people who are not coordinators get a 403 page saying why.
+coordinator_required = ui_decorators.coordinator_required(
+    reason=gettext_lazy("Only coordinators may see and change the organisation register.")
+)
 
 
 def _organisation_or_404(pk: int) -> Organisation:

@@ -5,9 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from samrad.accounts.selectors import user_is_coordinator
+from samrad.actors import COORDINATE
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    return {"nav_is_coordinator": SimpleLazyObject(lambda: user_is_coordinator(user))}
+    return {"nav_is_coordinator": SimpleLazyObject(lambda: bool(user is not None and user.has_perm(COORDINATE)))}

@@ -1,7 +1,7 @@
 """Form plumbing shared by every app: Designsystemet classes on every widget.
 
 Django itself ties help texts to inputs (aria-describedby="<id>_helptext") and marks invalid inputs with
-aria-invalid; `core/templates/includes/field.html` renders the hint with that id.
+aria-invalid; `ui/templates/includes/field.html` renders the hint with that id.
 """
 
 from typing import Any
