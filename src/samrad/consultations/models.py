@@ -181,6 +181,23 @@ class Referral(models.Model):
         return f"{self.organisation} – {self.consultation.reference_number}"
 
 
+class ReferralStatusChange(models.Model):
+    """The history of a referral body's status, one row per move (referral_lifecycle.referral_transition)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Referral.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Referral.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.from_status} → {self.to_status}"
+
+
 class ReminderSent(models.Model):
     """One reminder to one referral body. `key` names the reminder ("auto-14d", "manual-<uuid>"): unique per
     referral, so running the reminder job twice never sends the same reminder twice."""

@@ -50,6 +50,7 @@ from samrad.consultations.models import (
     Submission,
 )
 from samrad.consultations.receipts import receipt_number_new
+from samrad.consultations.referral_lifecycle import referral_transition
 from samrad.documents.models import StoredFile
 from samrad.documents.services import DOCUMENT_KINDS, file_intake
 from samrad.errors import ServiceError
@@ -170,24 +171,27 @@ def _site_link(name: str, *args: Any) -> str:
 # --- Referral status as the respondent acts --------------------------------------------------------------
 
 
+def _touch(referral_pk: int, now: dt.datetime, **fields: Any) -> None:
+    """Activity that is not a move: the last activity, and first-time stamps such as opened_at."""
+    Referral.objects.filter(pk=referral_pk).update(last_activity_at=now)
+    for name, value in fields.items():
+        Referral.objects.filter(pk=referral_pk, **{f"{name}__isnull": True}).update(**{name: value})
+
+
 def referral_mark_opened(*, actor: Actor, referral: Referral, now: dt.datetime | None = None) -> Referral:
     """A member of the body opened its answer page: "invited" becomes "opened" (the first time only)."""
     _require_member(actor, referral.organisation)
     now = now or timezone.now()
     with transaction.atomic():
-        changed = Referral.objects.filter(pk=referral.pk, status=Referral.Status.INVITED).update(
-            status=Referral.Status.OPENED, opened_at=now, last_activity_at=now
-        )
-        if changed:
-            audit_record(
-                actor=actor,
-                action="referral.opened",
-                target=referral,
-                changes={"status": [Referral.Status.INVITED, Referral.Status.OPENED]},
-            )
-        else:
-            Referral.objects.filter(pk=referral.pk, opened_at__isnull=True).update(opened_at=now)
-            Referral.objects.filter(pk=referral.pk).update(last_activity_at=now)
+        if referral.status != Referral.Status.INVITED or not referral_transition(
+            actor=actor,
+            referral=referral,
+            to_status=Referral.Status.OPENED,
+            now=now,
+            only_if_allowed=True,
+            opened_at=now,
+        ):
+            _touch(referral.pk, now, opened_at=now)
     referral.refresh_from_db()
     return referral
 
@@ -198,35 +202,29 @@ def _referral_drafting(*, actor: Actor, response: Response, now: dt.datetime) ->
     Response.objects.filter(pk=response.pk).update(updated_at=now)
     if referral is None:
         return
-    changed = Referral.objects.filter(
-        pk=referral.pk, status__in=[Referral.Status.INVITED, Referral.Status.OPENED]
-    ).update(status=Referral.Status.DRAFTING, last_activity_at=now)
-    if changed:
-        Referral.objects.filter(pk=referral.pk, opened_at__isnull=True).update(opened_at=now)
-        audit_record(
-            actor=actor,
-            action="referral.drafting",
-            target=referral,
-            changes={"status": [referral.status, Referral.Status.DRAFTING]},
-        )
+    moved = referral.status in (Referral.Status.INVITED, Referral.Status.OPENED) and referral_transition(
+        actor=actor, referral=referral, to_status=Referral.Status.DRAFTING, now=now, only_if_allowed=True
+    )
+    if moved:
+        _touch(referral.pk, now, opened_at=now)
     else:
-        Referral.objects.filter(pk=referral.pk).update(last_activity_at=now)
+        _touch(referral.pk, now)
 
 
 def _referral_submitted(*, actor: Actor, referral: Referral, answered_at: dt.datetime, now: dt.datetime) -> None:
-    before = Referral.objects.filter(pk=referral.pk).values_list("status", flat=True).get()
-    if before == Referral.Status.SUBMITTED:
-        Referral.objects.filter(pk=referral.pk).update(last_activity_at=now)
-        return
-    Referral.objects.filter(pk=referral.pk).update(
-        status=Referral.Status.SUBMITTED, answered_at=answered_at, last_activity_at=now
-    )
-    audit_record(
+    """The body's answer counts (submitted, registered, or a joint answer it confirmed). A body that has already
+    submitted stays so: a correction is only activity."""
+    moved = referral_transition(
         actor=actor,
-        action="referral.submitted",
-        target=referral,
-        changes={"status": [before, Referral.Status.SUBMITTED], "answered_at": answered_at},
+        referral=referral,
+        to_status=Referral.Status.SUBMITTED,
+        now=now,
+        only_if_allowed=True,
+        answered_at=answered_at,
+        audit_changes={"answered_at": answered_at},
     )
+    if not moved:
+        _touch(referral.pk, now)
 
 
 # --- The draft -------------------------------------------------------------------------------------------
@@ -660,15 +658,14 @@ def response_decline(*, actor: Actor, referral: Referral, reason: str, now: dt.d
             raise ResponseError(_("Your organisation has already submitted an answer, so it cannot decline."))
         if locked.status == Referral.Status.DECLINED:
             raise ResponseError(_("Your organisation has already declined to answer."))
-        before = locked.status
-        Referral.objects.filter(pk=locked.pk).update(
-            status=Referral.Status.DECLINED, decline_reason=reason, last_activity_at=now
-        )
-        audit_record(
+        referral_transition(
             actor=actor,
-            action="referral.declined",
-            target=locked,
-            changes={"status": [before, Referral.Status.DECLINED], "reason": reason},
+            referral=locked,
+            to_status=Referral.Status.DECLINED,
+            now=now,
+            note=reason,
+            decline_reason=reason,
+            audit_changes={"reason": reason},
         )
         to = _emails(getattr(actor, "email", ""), locked.organisation.registry_email)
         if to:
