@@ -381,6 +381,7 @@ def _save_page(request: HttpRequest, target: RespondTarget) -> tuple[list[Questi
     for number, question in enumerate(target.consultation.questions.all(), start=1):
         block = _save_question(request, target, question)
         block.number = number
+        block.stale = False  # the page drawn again shows what is stored now
         blocks.append(block)
     return blocks, _save_details(request, target)
 
