@@ -139,6 +139,9 @@ def test_two_colleagues_never_overwrite_each_other(draft, page, new_page, axe, l
     expect(lina.locator("#error-summary")).to_contain_text("någon annan ändrade svaret medan du skrev")
     assert stored_text(q2) == "Inget." + ERIKS_ADDITION + " Och gång- och cykelvägar."
     expect(box(lina, q2)).to_have_value("Linas egen text.")
+    # Her text is kept in the browser until the conflict is settled.
+    [entry] = unsaved_entries(lina).values()
+    assert entry["fields"] == {f"q{q2.pk}-text": "Linas egen text."}
 
     # She puts both texts in the box, edits them into one, and saves that, explicitly.
     lina.get_by_role("button", name="Lägg in båda texterna i rutan").click()
@@ -151,6 +154,7 @@ def test_two_colleagues_never_overwrite_each_other(draft, page, new_page, axe, l
     expect(lina.locator(f"#question-{q2.pk} .conflict")).to_have_count(0)
     axe.check(lina)
     assert stored_text(q2) == merged
+    assert unsaved_entries(lina) == {}
 
 
 def unsaved_entries(page) -> dict:

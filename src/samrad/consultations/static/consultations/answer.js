@@ -292,15 +292,20 @@
       units().forEach(function (unit) {
         const name = unit.dataset.autosave;
         const entry = load(name);
+        if (unit.dataset.conflict === "true") {
+          // A page drawn with a conflict (after saving the whole form): the box holds the person's text, which
+          // the server does not have. Keep it until the conflict is settled.
+          dirty.add(name);
+          const now = content(unit, false);
+          if (!entry || !same(entry.fields, now)) store(name, { fields: now, base: base(unit), at: Date.now() });
+          return;
+        }
         if (!entry || !entry.fields) return;
         if (same(entry.fields, serverHas(unit))) {
           forget(name); // the server has it
           return;
         }
         dirty.add(name);
-        if (unit.dataset.conflict === "true") {
-          return; // the page shows the conflict; the text stays kept until it is settled
-        }
         if (same(entry.base, base(unit))) {
           apply(unit, entry);
           setStatus(name, text("restored"), "unsaved");
