@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # htmx requests without a session: a 401 the page understands, never the login page as a fragment.
+    "samrad.ui.htmx.HtmxLoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "samrad.urls"

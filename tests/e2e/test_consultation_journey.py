@@ -150,7 +150,7 @@ def answer_by_keyboard(page, axe, keys, journey, pdf_path) -> str:
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(pdf_path))
-    keys.tab_to(page.locator("form.attachment-form button[type=submit]"))
+    keys.tab_to(page.locator(".attachment-form button[type=submit]"))
     follow(page, lambda: page.keyboard.press("Enter"), r"/svar/\d+/(#attachments)?$")
     expect(page.locator("#attachments")).to_contain_text(pdf_path.name)
     axe.check(page)

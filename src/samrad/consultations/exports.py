@@ -9,6 +9,10 @@ respondent, with one column per question for the stance and one for the comment 
 - XLSX has the answers on one sheet and the questions on another; dates are real dates in Swedish local time.
 - Text that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return) gets a
   leading apostrophe in both formats, so that an answer such as "=HYPERLINK(...)" stays text.
+- Nothing is cut off. A cell of a spreadsheet holds at most 32 767 characters; a longer text (an answer of a
+  million characters has been seen) starts in its own cell with a note saying so and where the rest is, and goes
+  on, in order, on the sheet "Continued" (one row per part, each naming the sheet, row and column it continues).
+  The CSV has every text whole in one field.
 - The ZIP has a folder per respondent with the attachments of its latest submission; files are copied into the
   archive in chunks, and the archive is built in a spooled temporary file, so memory use stays small whatever
   the number and size of the files.
@@ -30,7 +34,7 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -216,6 +220,91 @@ def _xlsx_text(value: str) -> str:
     return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
+# The most text a cell holds (Excel, LibreOffice), counted in UTF-16 code units as Excel counts them.
+XLSX_CELL_MAX = 32_767
+# Room kept in a long text's first cell for the note that says where the rest is.
+XLSX_NOTE_ROOM = 1_000
+
+
+def _utf16_units(text: str) -> int:
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _take(text: str, start: int, size: int) -> int:
+    """Where a piece of `text` from `start`, at most `size` UTF-16 units long, ends (never inside a character)."""
+    end = min(start + size, len(text))
+    while (over := _utf16_units(text[start:end]) - size) > 0:
+        end -= max(1, over // 2)
+    return end
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    """`text` cut in pieces of at most `size` UTF-16 units each."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = _take(text, start, size)
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+def _number(value: int) -> str:
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+class _Continuations:
+    """The sheet that carries on texts too long for one cell, made when the first one needs it."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.sheet: Any = None
+        self.title = _("Continued")
+        self.rows = 1
+
+    def cell_value(self, text: str, *, sheet_title: str, row: int, column: int, column_title: str) -> Any:
+        """What the cell at (`row`, `column`) of `sheet_title` shows for `text`: the text itself, or, when it
+        is too long for a cell, its first part after a note saying where the rest is (written here)."""
+        if len(text) <= XLSX_CELL_MAX // 2 or _utf16_units(text) <= XLSX_CELL_MAX:
+            return text
+        split = _take(text, 0, XLSX_CELL_MAX - XLSX_NOTE_ROOM)
+        first, parts = text[:split], _pieces(text[split:], XLSX_CELL_MAX)
+        if self.sheet is None:
+            self._start()
+        first_row = self.rows + 1
+        note = _(
+            "[Part 1 of %(parts)s: this text has %(chars)s characters and a cell holds at most %(max)s. It goes on "
+            "in order on the sheet “%(sheet)s”, rows %(first)s–%(last)s. The CSV export has the whole text in one "
+            "field.]"
+        ) % {
+            "parts": len(parts) + 1,
+            "chars": _number(len(text)),
+            "max": _number(XLSX_CELL_MAX),
+            "sheet": self.title,
+            "first": first_row,
+            "last": first_row + len(parts) - 1,
+        }
+        where = f"{_column_letter(column)}{row}: {column_title}"
+        for number, part in enumerate(parts, start=2):
+            cell = WriteOnlyCell(self.sheet, value=part)
+            cell.data_type = "s"  # text, even when a part starts like a formula
+            self.sheet.append([sheet_title, row, where, number, cell])
+            self.rows += 1
+        return f"{note}\n{first}"
+
+    def _start(self) -> None:
+        self.sheet = self.workbook.create_sheet(self.title)
+        for letter, width in zip("ABCDE", (14, 8, 40, 8, 100), strict=True):
+            self.sheet.column_dimensions[letter].width = width
+        bold = Font(bold=True)
+        titles = (_("Sheet"), _("Row"), _("Cell"), _("Part"), _("Text, continued"))
+        header = []
+        for title in titles:
+            cell = WriteOnlyCell(self.sheet, value=title)
+            cell.font = bold
+            header.append(cell)
+        self.sheet.append(header)
+
+
 def xlsx_write(table: ResponseTable, consultation: Consultation, target: IO[bytes]) -> None:
     """Write the table as an XLSX workbook to `target`: the answers, and the questions on a second sheet."""
     workbook = Workbook(write_only=True)
@@ -230,15 +319,24 @@ def xlsx_write(table: ResponseTable, consultation: Consultation, target: IO[byte
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in table.rows:
+    continued = _Continuations(workbook)
+    for row_number, row in enumerate(table.rows, start=2):
         cells: list[Any] = []
-        for value in row:
+        for index, value in enumerate(row, start=1):
             if isinstance(value, dt.datetime):
                 cell = WriteOnlyCell(sheet, value=value)
                 cell.number_format = "yyyy-mm-dd hh:mm"
                 cells.append(cell)
             elif isinstance(value, str):
-                cells.append(_xlsx_text(value))
+                cells.append(
+                    continued.cell_value(
+                        _xlsx_text(value),
+                        sheet_title=sheet.title,
+                        row=row_number,
+                        column=index,
+                        column_title=table.columns[index - 1].title,
+                    )
+                )
             else:
                 cells.append(value)
         sheet.append(cells)
@@ -253,10 +351,16 @@ def xlsx_write(table: ResponseTable, consultation: Consultation, target: IO[byte
             for title in (_("Number"), _("Question"), _("Section of the proposal"), _("Kind"))
         ]
     )
+    question_title = _("Question")
     for number, question in enumerate(consultation.questions.order_by("order", "id"), start=1):
-        questions_sheet.append(
-            [number, _xlsx_text(question.text), _xlsx_text(question.section), _xlsx_text(question.get_kind_display())]
+        text = continued.cell_value(
+            _xlsx_text(question.text),
+            sheet_title=questions_sheet.title,
+            row=number + 1,
+            column=2,
+            column_title=question_title,
         )
+        questions_sheet.append([number, text, _xlsx_text(question.section), _xlsx_text(question.get_kind_display())])
     workbook.save(target)
 
 

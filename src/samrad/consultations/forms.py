@@ -8,20 +8,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samrad.consultations.models import Answer, Question, Response, ResponseAttachment, Stance
+from samrad.consultations.responses import answer_fingerprint, details_fingerprints
 from samrad.organisations.models import Organisation
 from samrad.ui.forms import DesignSystemFormMixin
 
-# The value of the "<prefix>-resolution" button that settles a conflict by keeping the stored version; the other
-# button ("mine") saves what is in the box, based on the stored version the conflict showed.
+# The values of the "<prefix>-resolution" buttons that settle a conflict: keep the stored version, save the text
+# in the box (the person's own, or one they merged by hand, based on the stored version the conflict showed), or
+# put both texts in the box to merge them (nothing is saved until one of the other two is chosen).
 KEEP_THEIRS = "theirs"
+KEEP_MINE = "mine"
+MERGE = "merge"
+RESOLUTIONS = (KEEP_THEIRS, KEEP_MINE, MERGE)
 
 
 class AnswerForm(DesignSystemFormMixin, forms.Form):
-    """One question's answer. `version` is the version the user started from."""
+    """One question's answer. `version` is the version the user started from and `loaded` the fingerprint of
+    the answer as it was loaded (so a save knows whether the user changed it). While a conflict is shown,
+    `theirs_version` is the stored version it showed: "keep mine" saves on top of that one, and nothing else
+    does, so a plain save of the page cannot settle a conflict by accident."""
 
     stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices, required=False, widget=forms.RadioSelect)
-    text = forms.CharField(label=_("Your answer"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(
+        label=_("Your answer"), required=False, strip=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, initial=0)
+    loaded = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    theirs_version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, question: Question, **kwargs: Any) -> None:
         self.question = question
@@ -36,9 +48,10 @@ class AnswerForm(DesignSystemFormMixin, forms.Form):
 
     @classmethod
     def for_answer(cls, question: Question, answer: Answer | None) -> "AnswerForm":
-        initial = {"stance": "", "text": "", "version": 0}
-        if answer is not None and answer.pk:
-            initial = {"stance": answer.stance, "text": answer.text, "version": answer.version}
+        stored = answer if answer is not None and answer.pk else None
+        initial = {"stance": "", "text": "", "version": 0, "loaded": answer_fingerprint(stored)}
+        if stored is not None:
+            initial.update(stance=stored.stance, text=stored.text, version=stored.version)
         return cls(question=question, initial=initial)
 
     def values(self) -> tuple[str, str, int]:
@@ -60,6 +73,10 @@ class ResponseDetailsForm(DesignSystemFormMixin, forms.Form):
         help_text=_("The body that decided the answer and when, e.g. “Kommunstyrelsen 2026-10-12 § 143”."),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, initial=1)
+    # What each field held when the page was loaded (fingerprints), as AnswerForm.loaded.
+    loaded_their_reference = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    loaded_decided_by = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    theirs_version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "details")
@@ -67,15 +84,22 @@ class ResponseDetailsForm(DesignSystemFormMixin, forms.Form):
 
     @classmethod
     def for_response(cls, response: Response | None) -> "ResponseDetailsForm":
-        if response is None:
-            return cls(initial={"their_reference": "", "decided_by": "", "version": 1})
-        return cls(
-            initial={
-                "their_reference": response.their_reference,
-                "decided_by": response.decided_by,
-                "version": response.version,
-            }
-        )
+        loaded = details_fingerprints(response)
+        initial = {
+            "their_reference": response.their_reference if response is not None else "",
+            "decided_by": response.decided_by if response is not None else "",
+            "version": response.version if response is not None else 1,
+            "loaded_their_reference": loaded["their_reference"],
+            "loaded_decided_by": loaded["decided_by"],
+        }
+        return cls(initial=initial)
+
+    def loaded(self) -> dict[str, str]:
+        """The fingerprints of the fields as loaded (those the form carried)."""
+        data = self.cleaned_data
+        return {
+            field: data[f"loaded_{field}"] for field in ("their_reference", "decided_by") if data.get(f"loaded_{field}")
+        }
 
 
 class AttachmentForm(DesignSystemFormMixin, forms.Form):
@@ -88,12 +112,20 @@ class AttachmentForm(DesignSystemFormMixin, forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, Word (DOCX) or OpenDocument (ODT)."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+        # The file input belongs to the answer form, so that attaching saves the typed answers too.
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt", "form": "answer-form"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "attachment")
         super().__init__(*args, **kwargs)
+
+
+class SubmitForm(forms.Form):
+    """The submit button's form: the number of the latest submission the person saw (0: none), so that a
+    second press, or a press after a colleague submitted, does not make a second submission."""
+
+    after_number = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
 
 class DeclineForm(DesignSystemFormMixin, forms.Form):

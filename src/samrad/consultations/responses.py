@@ -4,6 +4,9 @@ declining, joint answers, and answers a coordinator registers on a body's behalf
 - Anyone who belongs to an organisation (in any role) may answer for it. Colleagues share one draft per
   organisation and consultation; each answer carries a version, and a save based on an older version raises
   `ConflictError` with both versions instead of overwriting.
+- A save knows what the person loaded (`loaded`: a fingerprint of each answer, and of each of the response's own
+  fields, as the page showed them). What the person did not change is not written, so saving a whole page never
+  sends a colleague's newer text back as a write, and never conflicts over a question the person did not touch.
 - Drafts change only while the consultation takes answers (phase "answer"). Submitting also needs the body's
   deadline (its own extension counts) not to have passed; a refused submit leaves the draft as it was.
 - A submission is an immutable snapshot with a receipt number; a correction is a new submission with the next
@@ -97,12 +100,25 @@ class DetailsState:
 
 
 class DetailsConflictError(Exception):
-    """The response's own fields (reference number, deciding body) were changed since `yours` was based."""
+    """The response's own fields (reference number, deciding body) were changed since `yours` was based.
+    `fields` names the fields both people changed."""
 
-    def __init__(self, *, theirs: DetailsState, yours: DetailsState) -> None:
+    def __init__(self, *, theirs: DetailsState, yours: DetailsState, fields: tuple[str, ...] = ()) -> None:
         super().__init__(f"Response details were changed by someone else (version {theirs.version}).")
         self.theirs = theirs
         self.yours = yours
+        self.fields = fields
+
+
+def fingerprint(*parts: str) -> str:
+    """A short fingerprint of what a form showed, carried in a hidden field: a later save compares what it
+    sends with it to know whether the person changed anything (no text is sent back just to compare)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        encoded = part.encode("utf-8")
+        digest.update(len(encoded).to_bytes(8, "big"))
+        digest.update(encoded)
+    return digest.hexdigest()[:32]
 
 
 # --- Reading helpers the services share ------------------------------------------------------------------
@@ -272,7 +288,26 @@ def _clean_text(text: str) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _answer_state(answer: Answer | None) -> AnswerState:
+def answer_fingerprint(answer: Answer | None) -> str:
+    """The fingerprint of a stored answer (of no answer: an empty one), as the answer page carries it."""
+    if answer is None:
+        return fingerprint("", "")
+    return fingerprint(answer.stance, answer.text)
+
+
+def answer_unchanged(*, question: Question, stance: str, text: str, loaded: str | None) -> bool:
+    """Whether `stance` and `text` are the answer the person loaded (its fingerprint `loaded`): then they did
+    not change it, and a save writes nothing. Without `loaded` every save counts as a change."""
+    if not loaded:
+        return False
+    try:
+        cleaned = _clean_stance(question, stance)
+    except ResponseError:
+        return False
+    return fingerprint(cleaned, _clean_text(text)) == loaded
+
+
+def answer_state(answer: Answer | None) -> AnswerState:
     if answer is None:
         return AnswerState(stance="", text="", version=0)
     return AnswerState(
@@ -292,17 +327,27 @@ def answer_save(
     stance: str,
     text: str,
     base_version: int,
+    loaded: str | None = None,
     now: dt.datetime | None = None,
 ) -> Answer:
     """Save one answer of the draft if nobody saved it since `base_version` (0: never saved). The write is a
     conditional UPDATE ... WHERE version = base_version, so of two saves based on the same version exactly one
-    wins; the other raises ConflictError with both versions. Saving what is already stored is not a conflict."""
+    wins; the other raises ConflictError with both versions. Saving what is already stored is not a conflict.
+
+    `loaded` is the fingerprint (`answer_fingerprint`) of the answer as the person loaded it at `base_version`.
+    When the answer sent is that one, the person did not change it: nothing is written, whatever is stored now
+    (a colleague's newer text stays, and there is no conflict), and the stored answer is returned. To settle
+    a conflict by keeping one's own text, save again with `base_version` the stored version the conflict
+    showed (and no `loaded`)."""
     _require_author(actor, response)
     _require_answering(response.consultation)
     if question.consultation_id != response.consultation_id:
         raise PermissionDenied(_("The question belongs to another consultation."))
     stance = _clean_stance(question, stance)
     text = _clean_text(text)
+    if loaded and fingerprint(stance, text) == loaded:
+        current = Answer.objects.select_related("updated_by").filter(response=response, question=question).first()
+        return current or Answer(response=response, question=question, version=0)
     now = now or timezone.now()
     yours = AnswerState(stance=stance, text=text, version=base_version, updated_by=_user_label(actor))
     with transaction.atomic():
@@ -325,7 +370,7 @@ def answer_save(
                 current = Answer.objects.select_related("updated_by").get(response=response, question=question)
                 if (current.stance, current.text) == (stance, text):
                     return current
-                raise ConflictError(question=question, theirs=_answer_state(current), yours=yours) from None
+                raise ConflictError(question=question, theirs=answer_state(current), yours=yours) from None
             new_version = 1
         else:
             if (current.stance, current.text) == (stance, text):
@@ -335,7 +380,7 @@ def answer_save(
             )
             if not updated:
                 current = Answer.objects.select_related("updated_by").get(pk=current.pk)
-                raise ConflictError(question=question, theirs=_answer_state(current), yours=yours)
+                raise ConflictError(question=question, theirs=answer_state(current), yours=yours)
             answer = Answer.objects.select_related("updated_by").get(pk=current.pk)
             new_version = answer.version
         _referral_drafting(actor=actor, response=response, now=now)
@@ -348,6 +393,32 @@ def answer_save(
     return answer
 
 
+DETAILS_FIELDS = ("their_reference", "decided_by")
+
+
+def details_clean(their_reference: str, decided_by: str) -> dict[str, str]:
+    """The reference number and deciding body as they are stored: spaces collapsed, cut to the fields' sizes."""
+    return {
+        "their_reference": " ".join((their_reference or "").split())[:100],
+        "decided_by": " ".join((decided_by or "").split())[:300],
+    }
+
+
+def details_fingerprints(response: Response | None) -> dict[str, str]:
+    """The fingerprint of each of the response's own fields as stored (empty before the first save), as the
+    answer page carries them."""
+    return {field: fingerprint(getattr(response, field) if response is not None else "") for field in DETAILS_FIELDS}
+
+
+def _details_state(response: Response) -> DetailsState:
+    return DetailsState(
+        their_reference=response.their_reference,
+        decided_by=response.decided_by,
+        version=response.version,
+        updated_at=response.updated_at,
+    )
+
+
 def response_update_details(
     *,
     actor: Actor,
@@ -355,41 +426,61 @@ def response_update_details(
     their_reference: str,
     decided_by: str,
     base_version: int,
+    loaded: dict[str, str] | None = None,
     now: dt.datetime | None = None,
 ) -> Response:
     """Save the body's own reference number and the body that decided, with the same conflict check as
-    answers (the response's own `version`)."""
+    answers (the response's own `version`).
+
+    `loaded` maps each field to its fingerprint as the person loaded it (`details_fingerprints`). A field the
+    person did not change is not written (a colleague's newer value stays), and a field they changed conflicts
+    only if a colleague changed that same field since they loaded it. Without `loaded` for a field, any save
+    made since `base_version` is a conflict for it."""
     _require_author(actor, response)
     _require_answering(response.consultation)
-    their_reference = " ".join(their_reference.split())[:100]
-    decided_by = " ".join(decided_by.split())[:300]
+    sent = details_clean(their_reference, decided_by)
+    loaded = loaded or {}
     now = now or timezone.now()
     with transaction.atomic():
-        current = Response.objects.get(pk=response.pk)
-        if (current.their_reference, current.decided_by) == (their_reference, decided_by):
-            return current
-        updated = Response.objects.filter(pk=response.pk, version=base_version).update(
-            their_reference=their_reference, decided_by=decided_by, version=F("version") + 1, updated_at=now
-        )
-        if not updated:
+        current = Response.objects.select_for_update(of=("self",)).get(pk=response.pk)
+        changes: dict[str, str] = {}
+        clashes: list[str] = []
+        for field, value in sent.items():
+            stored = getattr(current, field)
+            was = loaded.get(field)
+            if (was and fingerprint(value) == was) or value == stored:
+                continue  # the person did not change it, or it already says so
+            changes[field] = value
+            # With what the person loaded, a colleague's change to this very field is the conflict (a change to
+            # the other field is not); without it, any save since `base_version` is.
+            if (fingerprint(stored) != was) if was else (current.version != base_version):
+                clashes.append(field)
+        if clashes:
+            yours = {field: changes.get(field, getattr(current, field)) for field in DETAILS_FIELDS}
             raise DetailsConflictError(
-                theirs=DetailsState(
-                    their_reference=current.their_reference,
-                    decided_by=current.decided_by,
-                    version=current.version,
-                    updated_at=current.updated_at,
-                ),
-                yours=DetailsState(their_reference=their_reference, decided_by=decided_by, version=base_version),
+                theirs=_details_state(current),
+                yours=DetailsState(**yours, version=base_version),
+                fields=tuple(clashes),
+            )
+        if not changes:
+            return current
+        updated = Response.objects.filter(pk=response.pk, version=current.version).update(
+            **changes, version=F("version") + 1, updated_at=now
+        )
+        if not updated:  # a colleague's save slipped in between (a database without row locks)
+            current.refresh_from_db()
+            yours = {field: changes.get(field, getattr(current, field)) for field in DETAILS_FIELDS}
+            raise DetailsConflictError(
+                theirs=_details_state(current),
+                yours=DetailsState(**yours, version=base_version),
+                fields=tuple(changes),
             )
         _referral_drafting(actor=actor, response=response, now=now)
         audit_record(
             actor=actor,
             action="response.details_saved",
             target=response,
-            changes={
-                "their_reference": [current.their_reference, their_reference],
-                "decided_by": [current.decided_by, decided_by],
-            },
+            changes={field: [getattr(current, field), value] for field, value in changes.items()},
         )
     response.refresh_from_db()
     return response
@@ -585,9 +676,24 @@ def _receipt_email(*, submission: Submission, to: list[str], registered: bool = 
     )
 
 
-def response_submit(*, actor: Actor, response: Response, now: dt.datetime | None = None) -> Submission:
+def _holds(submission: Submission, content: dict[str, Any]) -> bool:
+    """Whether `submission` froze exactly `content` (a draft snapshot)."""
+    frozen = json.loads(json.dumps({**content, "number": submission.number}, cls=DjangoJSONEncoder))
+    return _canonical_sha256(frozen) == submission.content_sha256
+
+
+def response_submit(
+    *, actor: Actor, response: Response, after_number: int | None = None, now: dt.datetime | None = None
+) -> Submission:
     """Submit the draft as it is now: an immutable, numbered submission with a receipt number and a receipt
-    e-mail. Refused (ResponseError, draft kept) after the body's deadline, or when nothing is answered."""
+    e-mail. Refused (ResponseError, draft kept) after the body's deadline, or when nothing is answered.
+
+    `after_number` is the number of the latest submission the person saw when they chose to submit (0: none),
+    as the submit page carries it. A submission made since then (the same button pressed twice, or a
+    colleague who submitted meanwhile) that holds exactly what the draft holds now is returned as it is:
+    nothing new is made, recorded or sent, so one press and two presses give one submission and one receipt.
+    If the draft changed after that submission, the submit is refused so that the person reviews it again.
+    The check is made under the response's row lock, so two presses at the same moment also make one."""
     _require_author(actor, response)
     consultation = response.consultation
     _require_answering(consultation)
@@ -609,6 +715,21 @@ def response_submit(*, actor: Actor, response: Response, now: dt.datetime | None
             .get(pk=response.pk)
         )
         content, files = _draft_snapshot(locked)
+        if after_number is not None:
+            latest = locked.submissions.select_related("submitted_by").order_by("-number").first()
+            if latest is not None and latest.number > after_number:
+                if _holds(latest, content):
+                    return latest
+                raise ResponseError(
+                    _(
+                        "%(person)s submitted the answer on %(when)s, while you had the page open, and the draft "
+                        "has changed since. Nothing was submitted now: review the answer again before you submit."
+                    )
+                    % {
+                        "person": _user_label(latest.submitted_by) or _("A colleague"),
+                        "when": format_instant(latest.submitted_at),
+                    }
+                )
         if _snapshot_is_empty(content):
             raise ResponseError(_("Answer at least one question or attach a document before you submit."))
         submission = _submission_create(

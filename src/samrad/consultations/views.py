@@ -6,7 +6,7 @@ return a small status fragment, or the question re-drawn with both versions when
 the whole form can be saved with one ordinary POST, with the same conflict check for every answer.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
@@ -24,13 +24,16 @@ from django_htmx.http import reswap, retarget
 from samrad.consultations import responses, selectors_responses
 from samrad.consultations.extensions import extension_request
 from samrad.consultations.forms import (
+    KEEP_MINE,
     KEEP_THEIRS,
+    MERGE,
     AnswerForm,
     AttachmentForm,
     DeclineForm,
     ExtensionRequestForm,
     ResponseDetailsForm,
     SignatoryInviteForm,
+    SubmitForm,
 )
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Answer, Question, ResponseSignatory, Stance
@@ -110,8 +113,48 @@ class QuestionBlock:
     answer: Answer | None = None
     conflict: ConflictError | None = None
     saved_now: bool = False
+    # The person did not change the answer: nothing was written. `stale`: a colleague has saved a newer one.
+    unchanged: bool = False
+    stale: bool = False
+    # A conflict was just settled ("mine" or "theirs").
+    resolved: str = ""
     error: str = ""
     number: int = 0
+
+    @property
+    def outcome(self) -> str:
+        """What the save did, for the page's script (the X-Autosave header)."""
+        if self.error:
+            return "refused"
+        if self.conflict:
+            return "conflict"
+        if self.resolved:
+            return f"resolved-{self.resolved}"
+        return "unchanged" if self.unchanged else "saved"
+
+
+@dataclass
+class DetailsBlock:
+    """The reference number and deciding body after a save: the form to show, and a conflict if any."""
+
+    form: ResponseDetailsForm
+    conflict: DetailsConflictError | None = None
+    saved_now: bool = False
+    unchanged: bool = False
+    resolved: str = ""
+    # After an autosave: the fingerprints the page should now carry (only of fields whose box shows what is
+    # stored; a field a colleague changed and this person did not keeps what they loaded).
+    loaded: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> str:
+        if self.form.errors:
+            return "refused"
+        if self.conflict:
+            return "conflict"
+        if self.resolved:
+            return f"resolved-{self.resolved}"
+        return "unchanged" if self.unchanged else "saved"
 
 
 def _blocks(target: RespondTarget, answers: dict[int, Answer]) -> list[QuestionBlock]:
@@ -123,14 +166,21 @@ def _blocks(target: RespondTarget, answers: dict[int, Answer]) -> list[QuestionB
     ]
 
 
-def _conflict_block(question: Question, conflict: ConflictError) -> QuestionBlock:
-    """The question re-drawn for a conflict: the box holds the user's text, `version` is now the stored one
-    (so saving it is a deliberate choice to replace theirs), and the user must say which to keep."""
-    form = AnswerForm(
-        question=question,
-        initial={"stance": conflict.yours.stance, "text": conflict.yours.text, "version": conflict.theirs.version},
-    )
-    return QuestionBlock(question=question, form=form, conflict=conflict)
+def _conflict_block(
+    question: Question, conflict: ConflictError, form: AnswerForm, text: str | None = None
+) -> QuestionBlock:
+    """The question re-drawn for a conflict: the box holds the user's text (or `text`), `version` and `loaded`
+    stay what the user loaded (so a plain save of the page meets the same conflict again), and
+    `theirs_version` is the stored version shown: only "keep mine" saves on top of it."""
+    data = form.cleaned_data
+    initial = {
+        "stance": conflict.yours.stance,
+        "text": conflict.yours.text if text is None else text,
+        "version": data["version"],
+        "loaded": data.get("loaded") or "",
+        "theirs_version": conflict.theirs.version,
+    }
+    return QuestionBlock(question=question, form=AnswerForm(question=question, initial=initial), conflict=conflict)
 
 
 def _page_context(
@@ -138,8 +188,7 @@ def _page_context(
     target: RespondTarget,
     *,
     blocks: list[QuestionBlock] | None = None,
-    details_form: ResponseDetailsForm | None = None,
-    details_conflict: DetailsConflictError | None = None,
+    details: DetailsBlock | None = None,
     attachment_form: AttachmentForm | None = None,
 ) -> dict[str, Any]:
     draft = selectors_responses.draft_view(target.response)
@@ -158,8 +207,8 @@ def _page_context(
         "can_edit": target.can_edit,
         "can_submit": target.can_submit(),
         "blocks": blocks if blocks is not None else _blocks(target, draft.answers),
-        "details_form": details_form or ResponseDetailsForm.for_response(target.response),
-        "details_conflict": details_conflict,
+        "details_form": details.form if details else ResponseDetailsForm.for_response(target.response),
+        "details_conflict": details.conflict if details else None,
         "attachment_form": attachment_form or AttachmentForm(),
         "draft": draft,
         "cosign_form": SignatoryInviteForm(candidates=selectors_responses.signatory_candidates(target=target)),
@@ -181,17 +230,58 @@ def _draft(request: HttpRequest, target: RespondTarget) -> Any:
     return target.response
 
 
+def _stored_answer(target: RespondTarget, question: Question) -> Answer | None:
+    if target.response is None:
+        return None
+    return Answer.objects.select_related("updated_by").filter(response=target.response, question=question).first()
+
+
+def _merged(theirs: str, yours: str) -> str:
+    """Both texts in one box, theirs first, for the person to edit into one."""
+    if not theirs.strip() or theirs.strip() == yours.strip():
+        return yours
+    if not yours.strip():
+        return theirs
+    return f"{theirs.rstrip()}\n\n{yours.lstrip()}"
+
+
 def _save_question(request: HttpRequest, target: RespondTarget, question: Question) -> QuestionBlock:
-    """Save one question from the POST; the block says how it went."""
-    if request.POST.get(f"q{question.pk}-resolution") == KEEP_THEIRS:
-        answer = Answer.objects.select_related("updated_by").filter(response=target.response, question=question).first()
-        return QuestionBlock(question=question, form=AnswerForm.for_answer(question, answer), answer=answer)
+    """Save one question from the POST, if the person changed it; the block says how it went."""
+    prefix = f"q{question.pk}"
+    resolution = request.POST.get(f"{prefix}-resolution", "")
+    if resolution == KEEP_THEIRS:
+        answer = _stored_answer(target, question)
+        return QuestionBlock(
+            question=question, form=AnswerForm.for_answer(question, answer), answer=answer, resolved=KEEP_THEIRS
+        )
     form = AnswerForm(request.POST, question=question)
     if not form.is_valid():
         return QuestionBlock(question=question, form=form, error=_("The answer could not be read. Try again."))
     stance, text, version = form.values()
+    loaded = form.cleaned_data.get("loaded") or ""
+    theirs_version: int | None = form.cleaned_data.get("theirs_version")
+    if resolution in (MERGE, KEEP_MINE) and theirs_version is None:
+        return QuestionBlock(question=question, form=form, error=_("The answer could not be read. Try again."))
+    if resolution == MERGE:
+        theirs = responses.answer_state(_stored_answer(target, question))
+        yours = responses.AnswerState(stance=stance, text=text, version=version)
+        conflict = ConflictError(question=question, theirs=theirs, yours=yours)
+        return _conflict_block(question, conflict, form, text=_merged(theirs.text, text))
+    base_version = version
+    if resolution == KEEP_MINE and theirs_version is not None:
+        # Explicitly on top of the stored version the conflict showed (a newer one is a new conflict).
+        base_version, loaded = theirs_version, ""
+    elif responses.answer_unchanged(question=question, stance=stance, text=text, loaded=loaded):
+        answer = _stored_answer(target, question)
+        return QuestionBlock(
+            question=question,
+            form=AnswerForm.for_answer(question, answer),
+            answer=answer,
+            unchanged=True,
+            stale=(answer.version if answer else 0) != version,
+        )
     if target.response is None and not stance and not text.strip():
-        return QuestionBlock(question=question, form=AnswerForm.for_answer(question, None))
+        return QuestionBlock(question=question, form=AnswerForm.for_answer(question, None), unchanged=True)
     try:
         answer = responses.answer_save(
             actor=request.user,
@@ -199,47 +289,118 @@ def _save_question(request: HttpRequest, target: RespondTarget, question: Questi
             question=question,
             stance=stance,
             text=text,
-            base_version=version,
+            base_version=base_version,
+            loaded=loaded or None,
         )
     except ConflictError as conflict:
-        return _conflict_block(question, conflict)
+        return _conflict_block(question, conflict, form)
     except ResponseError as error:
         return QuestionBlock(question=question, form=form, error=error.message)
     return QuestionBlock(
-        question=question, form=AnswerForm.for_answer(question, answer), answer=answer, saved_now=bool(answer.pk)
+        question=question,
+        form=AnswerForm.for_answer(question, answer),
+        answer=answer,
+        saved_now=bool(answer.pk),
+        resolved=KEEP_MINE if resolution == KEEP_MINE else "",
     )
 
 
-def _save_details(
-    request: HttpRequest, target: RespondTarget
-) -> tuple[ResponseDetailsForm, DetailsConflictError | None]:
-    if request.POST.get("details-resolution") == KEEP_THEIRS:
-        return ResponseDetailsForm.for_response(target.response), None
+def _details_conflict_form(form: ResponseDetailsForm, conflict: DetailsConflictError) -> ResponseDetailsForm:
+    """The details re-drawn for a conflict, as _conflict_block does for an answer. A field only the colleague
+    changed shows their value, and counts as loaded with it."""
+    data = form.cleaned_data
+    initial = {
+        "their_reference": conflict.yours.their_reference,
+        "decided_by": conflict.yours.decided_by,
+        "version": data["version"],
+        "theirs_version": conflict.theirs.version,
+    }
+    for name in responses.DETAILS_FIELDS:
+        sent = responses.fingerprint(getattr(conflict.yours, name))
+        loaded = data.get(f"loaded_{name}") or ""
+        changed_by_them = name not in conflict.fields and sent == responses.fingerprint(getattr(conflict.theirs, name))
+        initial[f"loaded_{name}"] = sent if changed_by_them else loaded
+    return ResponseDetailsForm(initial=initial)
+
+
+def _save_details(request: HttpRequest, target: RespondTarget) -> DetailsBlock:
+    resolution = request.POST.get("details-resolution", "")
+    if resolution == KEEP_THEIRS:
+        if target.response is not None:
+            target.response.refresh_from_db()
+        return DetailsBlock(form=ResponseDetailsForm.for_response(target.response), resolved=KEEP_THEIRS)
     form = ResponseDetailsForm(request.POST)
     if not form.is_valid():
-        return form, None
+        return DetailsBlock(form=form)
     data = form.cleaned_data
-    unchanged = target.response is None and not data["their_reference"].strip() and not data["decided_by"].strip()
-    if unchanged:
-        return form, None
+    base_version, loaded = data["version"], form.loaded()
+    if resolution == KEEP_MINE:
+        if data.get("theirs_version") is None:
+            form.add_error(None, _("The form could not be read. Try again."))
+            return DetailsBlock(form=form)
+        base_version, loaded = data["theirs_version"], {}
+    sent = responses.details_clean(data["their_reference"], data["decided_by"])
+    unchanged = len(loaded) == len(sent) and all(
+        responses.fingerprint(value) == loaded[name] for name, value in sent.items()
+    )
+    if unchanged or (target.response is None and not any(value.strip() for value in sent.values())):
+        if target.response is not None:
+            target.response.refresh_from_db()
+        return DetailsBlock(form=ResponseDetailsForm.for_response(target.response), unchanged=True)
     try:
         saved = responses.response_update_details(
             actor=request.user,
             response=_draft(request, target),
             their_reference=data["their_reference"],
             decided_by=data["decided_by"],
-            base_version=data["version"],
+            base_version=base_version,
+            loaded=loaded,
         )
     except DetailsConflictError as conflict:
-        conflict_form = ResponseDetailsForm(
-            initial={
-                "their_reference": conflict.yours.their_reference,
-                "decided_by": conflict.yours.decided_by,
-                "version": conflict.theirs.version,
-            }
-        )
-        return conflict_form, conflict
-    return ResponseDetailsForm.for_response(saved), None
+        return DetailsBlock(form=_details_conflict_form(form, conflict), conflict=conflict)
+    stored = responses.details_fingerprints(saved)
+    now_loaded = {
+        name: stored[name] for name in responses.DETAILS_FIELDS if responses.fingerprint(sent[name]) == stored[name]
+    }
+    return DetailsBlock(
+        form=ResponseDetailsForm.for_response(saved),
+        saved_now=True,
+        resolved=KEEP_MINE if resolution == KEEP_MINE else "",
+        loaded=now_loaded,
+    )
+
+
+def _carries_answers(request: HttpRequest) -> bool:
+    """Whether the POST comes from the answer form (an attachment can be sent with or without it)."""
+    return "details-version" in request.POST or any(key.endswith("-loaded") for key in request.POST)
+
+
+def _save_page(request: HttpRequest, target: RespondTarget) -> tuple[list[QuestionBlock], DetailsBlock]:
+    """Save every question and the details from one POST of the whole form (what the person changed only)."""
+    blocks = []
+    for number, question in enumerate(target.consultation.questions.all(), start=1):
+        block = _save_question(request, target, question)
+        block.number = number
+        block.stale = False  # the page drawn again shows what is stored now
+        blocks.append(block)
+    return blocks, _save_details(request, target)
+
+
+def _page_problems(
+    request: HttpRequest,
+    target: RespondTarget,
+    blocks: list[QuestionBlock],
+    details: DetailsBlock,
+    attachment_form: AttachmentForm | None = None,
+) -> HttpResponse | None:
+    """The page again, saying what was not saved and why (409 for a conflict), or None if all was saved."""
+    problems = [b for b in blocks if b.conflict or b.error]
+    if not problems and details.conflict is None and not details.form.errors:
+        return None
+    context = _page_context(request, target, blocks=blocks, details=details, attachment_form=attachment_form)
+    context["save_problems"] = problems
+    conflicted = details.conflict is not None or any(b.conflict for b in blocks)
+    return render(request, RESPOND_TEMPLATE, context, status=409 if conflicted else 400)
 
 
 @login_required
@@ -255,20 +416,10 @@ def respond(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse
     if not target.can_edit:
         messages.error(request, _("The consultation does not take answers any more. Nothing was saved."))
         return redirect("consultations:respond", pk, organisation_pk)
-    blocks = []
-    for number, question in enumerate(target.consultation.questions.all(), start=1):
-        block = _save_question(request, target, question)
-        block.number = number
-        blocks.append(block)
-    details_form, details_conflict = _save_details(request, target)
-    problems = [b for b in blocks if b.conflict or b.error]
-    if problems or details_conflict or details_form.errors:
-        context = _page_context(
-            request, target, blocks=blocks, details_form=details_form, details_conflict=details_conflict
-        )
-        context["save_problems"] = problems
-        conflicted = details_conflict is not None or any(b.conflict for b in blocks)
-        return render(request, RESPOND_TEMPLATE, context, status=409 if conflicted else 400)
+    blocks, details = _save_page(request, target)
+    refused = _page_problems(request, target, blocks, details)
+    if refused is not None:
+        return refused
     messages.success(
         request,
         _("The draft is saved. It has not been submitted yet.")
@@ -280,11 +431,18 @@ def respond(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse
     return redirect("consultations:respond", pk, organisation_pk)
 
 
+def _autosaved(response: HttpResponse, outcome: str) -> HttpResponse:
+    response["X-Autosave"] = outcome
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @require_POST
 def autosave_answer(request: HttpRequest, pk: int, organisation_pk: int, question_pk: int) -> HttpResponse:
     """htmx: save one answer. Success: a status line ("Sparat 14.03") and the new version (out of band).
-    Conflict or settling one: the whole question, re-drawn."""
+    Conflict or settling one: the whole question, re-drawn. The X-Autosave header tells the page's script
+    what happened (saved, unchanged, conflict, resolved-mine, resolved-theirs, refused)."""
     target = _target(request, pk, organisation_pk)
     numbered = {q.pk: (number, q) for number, q in enumerate(target.consultation.questions.all(), start=1)}
     if question_pk not in numbered:
@@ -299,7 +457,8 @@ def autosave_answer(request: HttpRequest, pk: int, organisation_pk: int, questio
             error=_("The consultation does not take answers any more. Nothing was saved."),
             number=number,
         )
-        return render(request, f"{RESPOND_TEMPLATE}#autosave-status", {"block": block, "target": target})
+        response = render(request, f"{RESPOND_TEMPLATE}#autosave-status", {"block": block, "target": target})
+        return _autosaved(response, block.outcome)
     resolving = bool(request.POST.get(f"q{question.pk}-resolution"))
     block = _save_question(request, target, question)
     block.number = number
@@ -312,8 +471,8 @@ def autosave_answer(request: HttpRequest, pk: int, organisation_pk: int, questio
     }
     if block.conflict or resolving:
         response = render(request, f"{RESPOND_TEMPLATE}#question", context)
-        return reswap(retarget(response, f"#question-{question.pk}"), "outerHTML")
-    return render(request, f"{RESPOND_TEMPLATE}#autosave-response", context)
+        return _autosaved(reswap(retarget(response, f"#question-{question.pk}"), "outerHTML"), block.outcome)
+    return _autosaved(render(request, f"{RESPOND_TEMPLATE}#autosave-response", context), block.outcome)
 
 
 @login_required
@@ -324,13 +483,13 @@ def autosave_details(request: HttpRequest, pk: int, organisation_pk: int) -> Htt
     if not request.htmx:  # type: ignore[attr-defined]
         return redirect("consultations:respond", pk, organisation_pk)
     if not target.can_edit:
-        raise PermissionDenied
+        raise PermissionDenied(_("The consultation does not take answers any more. Nothing was saved."))
     resolving = bool(request.POST.get("details-resolution"))
-    form, conflict = _save_details(request, target)
+    details = _save_details(request, target)
     context = {
-        "details_form": form,
-        "details_conflict": conflict,
-        "details_saved": conflict is None and not form.errors,
+        "details_form": details.form,
+        "details_conflict": details.conflict,
+        "details": details,
         "target": target,
         "can_edit": target.can_edit,
         "consultation": target.consultation,
@@ -338,10 +497,10 @@ def autosave_details(request: HttpRequest, pk: int, organisation_pk: int) -> Htt
         "response": target.response,
         "now": timezone.now(),
     }
-    if conflict or resolving or form.errors:
+    if details.conflict or resolving or details.form.errors:
         response = render(request, f"{RESPOND_TEMPLATE}#details", context)
-        return reswap(retarget(response, "#details"), "outerHTML")
-    return render(request, f"{RESPOND_TEMPLATE}#details-response", context)
+        return _autosaved(reswap(retarget(response, "#details"), "outerHTML"), details.outcome)
+    return _autosaved(render(request, f"{RESPOND_TEMPLATE}#details-response", context), details.outcome)
 
 
 # --- Attachments -----------------------------------------------------------------------------------------
@@ -350,9 +509,16 @@ def autosave_details(request: HttpRequest, pk: int, organisation_pk: int) -> Htt
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    """Attach a document. The attach button belongs to the answer form, so without JavaScript the answers typed
+    since the last save come along and are saved first, by the same rules as "Save the draft"."""
     target = _target(request, pk, organisation_pk)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid() and target.can_edit:
+    if not target.can_edit:
+        form.add_error(None, _("The consultation does not take answers any more. Nothing was saved."))
+        return render(request, RESPOND_TEMPLATE, _page_context(request, target, attachment_form=form), status=400)
+    blocks, details = _save_page(request, target) if _carries_answers(request) else (None, None)
+    attached = ""
+    if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             responses.attachment_add(
@@ -367,11 +533,17 @@ def attachment_add(request: HttpRequest, pk: int, organisation_pk: int) -> HttpR
         except ResponseError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("The document %(name)s is attached.") % {"name": upload.name})
-            return redirect(f"{reverse('consultations:respond', args=[pk, organisation_pk])}#attachments")
-    elif not target.can_edit:
-        form.add_error(None, _("The consultation does not take answers any more."))
-    context = _page_context(request, target, attachment_form=form)
+            attached = upload.name
+            form = AttachmentForm()
+    if attached:
+        messages.success(request, _("The document %(name)s is attached.") % {"name": attached})
+    if blocks is not None and details is not None:
+        refused = _page_problems(request, target, blocks, details, attachment_form=form)
+        if refused is not None:
+            return refused
+    if attached:
+        return redirect(f"{reverse('consultations:respond', args=[pk, organisation_pk])}#attachments")
+    context = _page_context(request, target, blocks=blocks, details=details, attachment_form=form)
     return render(request, RESPOND_TEMPLATE, context, status=400)
 
 
@@ -412,11 +584,16 @@ def submit(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
     target = _target(request, pk, organisation_pk)
     error = ""
     if request.method == "POST":
+        form = SubmitForm(request.POST)
         if target.response is None:
             error = _("Answer at least one question or attach a document before you submit.")
+        elif not form.is_valid():
+            error = _("The form could not be read. Nothing was submitted: try again.")
         else:
             try:
-                submission = responses.response_submit(actor=request.user, response=target.response)
+                submission = responses.response_submit(
+                    actor=request.user, response=target.response, after_number=form.cleaned_data["after_number"]
+                )
             except ResponseError as refused:
                 error = refused.message
             else:
@@ -427,6 +604,8 @@ def submit(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
                 return redirect("consultations:receipt", pk, submission.receipt_number)
     context = _page_context(request, target)
     context["error"] = error
+    latest = context["draft"].submissions[0].number if context["draft"].submissions else 0
+    context["submit_form"] = SubmitForm(initial={"after_number": latest})
     return render(request, "consultations/respond/submit.html", context, status=400 if error else 200)
 
 

@@ -74,7 +74,8 @@ def test_the_second_autosave_gets_both_versions_and_the_first_stays(sessions, re
     assert "Karins text om förslaget" in text and "Sparat av Karin Kollega" in text
     assert "Svens text &lt;b&gt;fet&lt;/b&gt;" in text and "<b>fet</b>" not in text
     assert "Tillstyrker" in text and "Avstyrker" in text
-    assert "Behåll min version" in text and "Behåll den sparade versionen" in text
+    assert "Spara texten i rutan" in text and "Behåll den sparade versionen" in text
+    assert "Lägg in båda texterna i rutan" in text
     assert 'hx-trigger="input changed' not in text, "no autosave while the conflict is open"
 
     answer = Answer.objects.get()
@@ -90,17 +91,28 @@ def test_choosing_a_version_settles_the_conflict(sessions, referral):
     )
     karin.post(save_url, {f"{prefix}-text": "Karin", f"{prefix}-version": "0"}, **HTMX)
     conflict = sven.post(save_url, {f"{prefix}-text": "Sven", f"{prefix}-version": "0"}, **HTMX)
-    # The conflict form carries the stored version, so keeping mine is an explicit choice, not a silent race.
-    assert f'name="{prefix}-version" value="1"' in conflict.text
+    # The conflict form keeps the version Sven started from (a plain save meets the conflict again) and carries
+    # the stored version apart, for "keep mine" only: keeping mine is an explicit choice, not a silent race.
+    assert f'name="{prefix}-version" value="0"' in conflict.text
+    assert f'name="{prefix}-theirs_version" value="1"' in conflict.text
 
     theirs = sven.post(save_url, {f"{prefix}-resolution": "theirs"}, **HTMX)
     assert theirs.status_code == 200 and "\nKarin</textarea>" in theirs.text
+    assert theirs["X-Autosave"] == "resolved-theirs"
     assert Answer.objects.get().text == "Karin"
 
     mine = sven.post(
-        save_url, {f"{prefix}-text": "Sven och Karin", f"{prefix}-version": "1", f"{prefix}-resolution": "mine"}, **HTMX
+        save_url,
+        {
+            f"{prefix}-text": "Sven och Karin",
+            f"{prefix}-version": "0",
+            f"{prefix}-theirs_version": "1",
+            f"{prefix}-resolution": "mine",
+        },
+        **HTMX,
     )
     assert mine.status_code == 200 and "Sparat" in mine.text
+    assert mine["X-Autosave"] == "resolved-mine"
     answer = Answer.objects.get()
     assert (answer.text, answer.version) == ("Sven och Karin", 2)
 

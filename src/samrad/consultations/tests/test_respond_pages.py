@@ -136,7 +136,7 @@ def test_opening_the_page_marks_the_referral_opened(signed_in, referral):
     page = signed_in.get(_respond_url(referral))
     assert page.status_code == 200
     assert "Svara för Nacka kommun" in page.text
-    assert 'hx-trigger="input changed delay:1s, change"' in page.text
+    assert 'hx-trigger="input changed delay:1s, change, autosave-retry"' in page.text
     referral.refresh_from_db()
     assert referral.status == Referral.Status.OPENED
     assert not Response.objects.exists(), "looking is not drafting"
