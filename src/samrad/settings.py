@@ -233,6 +233,22 @@ else:
 # How often the scheduler looks for periodic work that is due (seconds).
 SCHEDULER_TICK = env.int("SCHEDULER_TICK", default=30)
 
+# --- Text extraction: each file is read in a child process with these limits (samrad.documents.limits) -----
+# Wall-clock seconds; the child is killed when they pass. What was read before is kept, flagged "cut off".
+EXTRACTION_TIME_LIMIT = env.int("EXTRACTION_TIME_LIMIT", default=5 * 60)
+# Processor seconds (RLIMIT_CPU), and memory (RLIMIT_AS, bytes beyond what the reader library needs to start).
+EXTRACTION_CPU_LIMIT = env.int("EXTRACTION_CPU_LIMIT", default=5 * 60)
+EXTRACTION_MEMORY_LIMIT = env.int("EXTRACTION_MEMORY_LIMIT", default=1024 * 1024 * 1024)
+# Pages read and characters kept at most per file.
+EXTRACTION_MAX_PAGES = env.int("EXTRACTION_MAX_PAGES", default=5000)
+EXTRACTION_MAX_CHARS = env.int("EXTRACTION_MAX_CHARS", default=20_000_000)
+# A run whose heartbeat is older than this (seconds) lost its worker; the sweep queues the file again, up to
+# EXTRACTION_MAX_ATTEMPTS runs, then marks it failed. A file queued but never started is queued again after
+# EXTRACTION_QUEUE_GRACE seconds.
+EXTRACTION_LEASE = env.int("EXTRACTION_LEASE", default=2 * 60)
+EXTRACTION_MAX_ATTEMPTS = env.int("EXTRACTION_MAX_ATTEMPTS", default=3)
+EXTRACTION_QUEUE_GRACE = env.int("EXTRACTION_QUEUE_GRACE", default=15 * 60)
+
 # --- Consultations ------------------------------------------------------------------------------------------
 # Pattern of generated reference numbers (diarienummer): {year} and {seq} are filled in.
 CONSULTATION_REFERENCE_PATTERN = env.str("CONSULTATION_REFERENCE_PATTERN", default="SAM {year}/{seq:04d}")
