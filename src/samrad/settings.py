@@ -219,15 +219,28 @@ OUTBOX_RETRY_MAX = env.int("OUTBOX_RETRY_MAX", default=60 * 60)
 OUTBOX_SENDING_LEASE = env.int("OUTBOX_SENDING_LEASE", default=10 * 60)
 
 # --- Background jobs (django.tasks): database queue by default, RQ over Redis at scale ---------------------
+# Two queues: "mail" (e-mail delivery, hence login links) and "default" (everything else: text extraction,
+# reminders, search indexing, ...). Run a worker for each (`manage.py run_worker mail`, `run_worker default`)
+# so that no job, however long, holds up mail. See docs/decisions/0002-task-queue.md.
+TASK_QUEUES = ["default", "mail"]
+# The longest a job on "default" may run (seconds) and one on "mail". RQ kills a job that overruns (its
+# job_timeout); the database queue has no such timeout, so there every job bounds itself (see ADR 0002) and a
+# job still "running" after twice this long is marked failed by the periodic `notifications.task_sweep`.
+TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=15 * 60)
+MAIL_TASK_TIME_LIMIT = env.int("MAIL_TASK_TIME_LIMIT", default=2 * 60)
 TASK_BACKEND = env.str("TASK_BACKEND", default="database")
 if TASK_BACKEND == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 elif TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": env.str("TASK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    _task_redis_url = env.str("TASK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+    RQ_QUEUES = {
+        "default": {"URL": _task_redis_url, "DEFAULT_TIMEOUT": TASK_TIME_LIMIT},
+        "mail": {"URL": _task_redis_url, "DEFAULT_TIMEOUT": MAIL_TASK_TIME_LIMIT},
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 elif TASK_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured(f"TASK_BACKEND must be database, rq or immediate, not {TASK_BACKEND!r}.")
 # How often the scheduler looks for periodic work that is due (seconds).
@@ -248,6 +261,8 @@ EXTRACTION_MAX_CHARS = env.int("EXTRACTION_MAX_CHARS", default=20_000_000)
 EXTRACTION_LEASE = env.int("EXTRACTION_LEASE", default=2 * 60)
 EXTRACTION_MAX_ATTEMPTS = env.int("EXTRACTION_MAX_ATTEMPTS", default=3)
 EXTRACTION_QUEUE_GRACE = env.int("EXTRACTION_QUEUE_GRACE", default=15 * 60)
+if EXTRACTION_TIME_LIMIT + 60 > TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("TASK_TIME_LIMIT must exceed EXTRACTION_TIME_LIMIT by at least 60 seconds.")
 
 # --- Consultations ------------------------------------------------------------------------------------------
 # Pattern of generated reference numbers (diarienummer): {year} and {seq} are filled in.

@@ -1,9 +1,15 @@
-"""Background jobs of the outbox. Tasks take ids and call the delivery code; they are safe to run twice."""
+"""Background jobs of the outbox. Tasks take ids and call the delivery code; they are safe to run twice.
+
+Delivery runs on its own queue, "mail", which has its own worker (`manage.py run_worker mail`): a long job on
+"default" (text extraction, search indexing) never holds up an invitation or a login link.
+"""
 
 from django.tasks import task
 
+MAIL_QUEUE = "mail"
 
-@task()
+
+@task(queue_name=MAIL_QUEUE)
 def deliver_email(message_id: int) -> str:
     """Send one queued message (or do nothing if it is not due or another worker has it)."""
     from samrad.notifications.delivery import deliver
@@ -11,7 +17,7 @@ def deliver_email(message_id: int) -> str:
     return str(deliver(message_id).outcome)
 
 
-@task()
+@task(queue_name=MAIL_QUEUE)
 def outbox_sweep() -> int:
     """Queue delivery of every message that is due but has apparently no task waiting for it (the task was lost,
     the broker was flushed, a worker died mid-send). Runs every minute through the scheduler."""
