@@ -1,4 +1,5 @@
-"""Background jobs of the outbox. Tasks take ids and call the delivery code; they are safe to run twice.
+"""Background jobs of the outbox and of the task queue itself. Tasks take ids and call the delivery code; they
+are safe to run twice.
 
 Delivery runs on its own queue, "mail", which has its own worker (`manage.py run_worker mail`): a long job on
 "default" (text extraction, search indexing) never holds up an invitation or a login link.
@@ -24,3 +25,12 @@ def outbox_sweep() -> int:
     from samrad.notifications.delivery import sweep_due
 
     return sweep_due()
+
+
+@task()
+def task_sweep() -> int:
+    """Mark as failed the database queue's tasks whose worker died ("running" far longer than any task may run).
+    Runs every ten minutes through the scheduler; on RQ, RQ's own registry cleanup does this."""
+    from samrad.notifications.task_queue import abandoned_tasks_fail
+
+    return abandoned_tasks_fail()
