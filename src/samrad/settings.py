@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so that every header above applies to its 413 page; it answers before any view reads the body.
+    "samrad.documents.uploads.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "samrad.urls"
@@ -274,6 +276,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # The largest document or attachment accepted (bytes).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+# What a form may add to its file (its text fields and the multipart framing). A request declaring more than
+# the largest file plus this is answered 413 unread; a file growing past its limit while it streams in is
+# dropped there and then (samrad.documents.uploads).
+UPLOAD_FORM_OVERHEAD = env.int("UPLOAD_FORM_OVERHEAD", default=DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "samrad.documents.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Security headers --------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

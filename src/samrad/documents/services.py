@@ -54,6 +54,11 @@ def file_intake(
     message for the user; nothing is stored then. For a text document, the extraction of its text is queued
     once the caller's transaction commits."""
     limit = max_bytes if max_bytes is not None else settings.UPLOAD_MAX_BYTES
+    if getattr(stream, "refused", False):  # a documents.uploads.RefusedUpload: dropped while it streamed in
+        raise FileRejected(
+            _("The file is larger than %(limit)s, the largest file accepted here. It was not received.")
+            % {"limit": filesizeformat(limit)}
+        )
     stream.seek(0, 2)
     size = stream.tell()
     stream.seek(0)
