@@ -4,7 +4,7 @@ Two guards, both before any view runs:
 
 - `UploadLimitMiddleware`: a request that *declares* (Content-Length) more than the largest file accepted
   plus the form around it (`request_max_bytes()`) is answered 413 at once, its body never read; the page says
-  in Swedish what happened and how large a file may be.
+  in Swedish what happened and how large a file may be (the API gets its JSON error, `{"detail": ...}`).
 - `UploadLimitHandler`, first in FILE_UPLOAD_HANDLERS: counts each file's bytes as they stream in. Past the
   largest file accepted (`upload_max_bytes()`) it passes nothing more on (what the temporary-file handler had
   written is deleted at once) and reads the rest of that file without keeping it; the rest of the form (what the
@@ -23,9 +23,11 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
 def upload_max_bytes() -> int:
@@ -102,6 +104,14 @@ class UploadLimitMiddleware:
         return self.get_response(request)
 
     def refuse(self, request: HttpRequest, declared: int) -> HttpResponse:
+        if request.path.startswith("/api/"):  # the API answers in its own error format
+            message = _("The request is %(size)s; the largest accepted is %(limit)s.") % {
+                "size": filesizeformat(declared),
+                "limit": filesizeformat(request_max_bytes()),
+            }
+            response: HttpResponse = JsonResponse({"detail": message}, status=413)
+            response["Connection"] = "close"
+            return response
         referer = request.META.get("HTTP_REFERER", "")
         back = (
             referer
@@ -109,13 +119,13 @@ class UploadLimitMiddleware:
             and url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=False)
             else ""
         )
-        response = TemplateResponse(
+        page = TemplateResponse(
             request,
             "documents/upload_too_large.html",
             {"limit": upload_max_bytes(), "declared": declared, "back": back},
             status=413,
         )
-        response.render()
+        page.render()
         # The body was not read: the connection cannot carry another request.
-        response["Connection"] = "close"
-        return response
+        page["Connection"] = "close"
+        return page

@@ -122,3 +122,10 @@ def test_a_file_within_the_limit_is_still_received(uploads, coordinator_client):
     )
     assert response.status_code == 302
     assert LibraryDocument.objects.get().file is not None
+
+
+def test_the_api_gets_its_own_error_format_for_a_request_too_large(uploads, client):
+    response = client.post("/api/v1/consultations/", b"x" * 3_000_000, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert "den största som tas emot är" in response.json()["detail"]
