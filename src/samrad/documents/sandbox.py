@@ -9,8 +9,8 @@ writes one JSON object per line to its standard output:
     {"error": "encrypted" | "damaged" | "unsupported" | "reader", "detail": "..."}
 
 Before it reads anything it limits itself: processor time (RLIMIT_CPU: the kernel stops it), memory (RLIMIT_AS:
-allocations beyond the limit fail), no core dumps, no child processes, and death with its parent (a worker that
-is killed takes its reader with it). The parent enforces the wall-clock limit by killing it. This module must
+allocations beyond the limit fail), no core dumps, and death with its parent (a worker that is killed takes its
+reader with it). The parent enforces the wall-clock limit by killing it. This module must
 not import Django or touch the database: the child has neither settings nor credentials.
 """
 
@@ -57,7 +57,6 @@ def _limit_self(*, cpu_seconds: int, memory_bytes: int) -> None:
         ceiling = _address_space() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
 
 
 def _send(channel: IO[bytes], message: dict[str, Any]) -> None:
