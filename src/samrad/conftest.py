@@ -37,14 +37,17 @@ def task_worker(transactional_db: None) -> Iterator[Callable[..., WorkerProcess]
         worker.wait_until(lambda: ..., what="the e-mail is sent")
 
     `backend` is TASK_BACKEND for the process ("database" or "rq"; with "rq" also use `rq_task_queue` and pass
-    its `environment`). Needs `transactional_db`, which this fixture requests.
+    its `environment`); `queues` the queues it works on (all by default; e.g. ["mail"]). Needs
+    `transactional_db`, which this fixture requests.
     """
     from django.db import connection
 
     workers: list[WorkerProcess] = []
 
-    def start(*, backend: str = "database", env: dict[str, str] | None = None) -> WorkerProcess:
-        worker = WorkerProcess(database=connection.settings_dict, backend=backend, env=env)
+    def start(
+        *, backend: str = "database", env: dict[str, str] | None = None, queues: tuple[str, ...] = ()
+    ) -> WorkerProcess:
+        worker = WorkerProcess(database=connection.settings_dict, backend=backend, env=env, queues=queues)
         workers.append(worker)
         return worker.start()
 
@@ -76,8 +79,8 @@ def rq_task_queue(settings: Any) -> Iterator[RqTaskQueue]:
     except redis.ConnectionError as error:
         pytest.fail(f"Redis is not reachable at {url}: {error}")
     client.flushdb()
-    settings.RQ_QUEUES = {"default": {"URL": url}}
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    settings.RQ_QUEUES = {queue: {"URL": url} for queue in settings.TASK_QUEUES}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": settings.TASK_QUEUES}}
     yield RqTaskQueue(url)
     client.flushdb()
     client.close()

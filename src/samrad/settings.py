@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # htmx requests without a session: a 401 the page understands, never the login page as a fragment.
     "samrad.ui.htmx.HtmxLoginRequiredMiddleware",
+    # Last, so that every header above applies to its 413 page; it answers before any view reads the body.
+    "samrad.documents.uploads.UploadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "samrad.urls"
@@ -221,19 +223,50 @@ OUTBOX_RETRY_MAX = env.int("OUTBOX_RETRY_MAX", default=60 * 60)
 OUTBOX_SENDING_LEASE = env.int("OUTBOX_SENDING_LEASE", default=10 * 60)
 
 # --- Background jobs (django.tasks): database queue by default, RQ over Redis at scale ---------------------
+# Two queues: "mail" (e-mail delivery, hence login links) and "default" (everything else: text extraction,
+# reminders, search indexing, ...). Run a worker for each (`manage.py run_worker mail`, `run_worker default`)
+# so that no job, however long, holds up mail. See docs/decisions/0002-task-queue.md.
+TASK_QUEUES = ["default", "mail"]
+# The longest a job on "default" may run (seconds) and one on "mail". RQ kills a job that overruns (its
+# job_timeout); the database queue has no such timeout, so there every job bounds itself (see ADR 0002) and a
+# job still "running" after twice this long is marked failed by the periodic `notifications.task_sweep`.
+TASK_TIME_LIMIT = env.int("TASK_TIME_LIMIT", default=15 * 60)
+MAIL_TASK_TIME_LIMIT = env.int("MAIL_TASK_TIME_LIMIT", default=2 * 60)
 TASK_BACKEND = env.str("TASK_BACKEND", default="database")
 if TASK_BACKEND == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 elif TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": env.str("TASK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    _task_redis_url = env.str("TASK_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/0")
+    RQ_QUEUES = {
+        "default": {"URL": _task_redis_url, "DEFAULT_TIMEOUT": TASK_TIME_LIMIT},
+        "mail": {"URL": _task_redis_url, "DEFAULT_TIMEOUT": MAIL_TASK_TIME_LIMIT},
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
 elif TASK_BACKEND == "immediate":
-    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 else:
     raise ImproperlyConfigured(f"TASK_BACKEND must be database, rq or immediate, not {TASK_BACKEND!r}.")
 # How often the scheduler looks for periodic work that is due (seconds).
 SCHEDULER_TICK = env.int("SCHEDULER_TICK", default=30)
+
+# --- Text extraction: each file is read in a child process with these limits (samrad.documents.limits) -----
+# Wall-clock seconds; the child is killed when they pass. What was read before is kept, flagged "cut off".
+EXTRACTION_TIME_LIMIT = env.int("EXTRACTION_TIME_LIMIT", default=5 * 60)
+# Processor seconds (RLIMIT_CPU), and memory (RLIMIT_AS, bytes beyond what the reader library needs to start).
+EXTRACTION_CPU_LIMIT = env.int("EXTRACTION_CPU_LIMIT", default=5 * 60)
+EXTRACTION_MEMORY_LIMIT = env.int("EXTRACTION_MEMORY_LIMIT", default=1024 * 1024 * 1024)
+# Pages read and characters kept at most per file.
+EXTRACTION_MAX_PAGES = env.int("EXTRACTION_MAX_PAGES", default=5000)
+EXTRACTION_MAX_CHARS = env.int("EXTRACTION_MAX_CHARS", default=20_000_000)
+# A run whose heartbeat is older than this (seconds) lost its worker; the sweep queues the file again, up to
+# EXTRACTION_MAX_ATTEMPTS runs, then marks it failed. A file queued but never started is queued again after
+# EXTRACTION_QUEUE_GRACE seconds.
+EXTRACTION_LEASE = env.int("EXTRACTION_LEASE", default=2 * 60)
+EXTRACTION_MAX_ATTEMPTS = env.int("EXTRACTION_MAX_ATTEMPTS", default=3)
+EXTRACTION_QUEUE_GRACE = env.int("EXTRACTION_QUEUE_GRACE", default=15 * 60)
+if EXTRACTION_TIME_LIMIT + 60 > TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("TASK_TIME_LIMIT must exceed EXTRACTION_TIME_LIMIT by at least 60 seconds.")
 
 # --- Consultations ------------------------------------------------------------------------------------------
 # Pattern of generated reference numbers (diarienummer): {year} and {seq} are filled in.
@@ -245,6 +278,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 # The largest document or attachment accepted (bytes).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=25 * 1024 * 1024)
+# What a form may add to its file (its text fields and the multipart framing). A request declaring more than
+# the largest file plus this is answered 413 unread; a file growing past its limit while it streams in is
+# dropped there and then (samrad.documents.uploads).
+UPLOAD_FORM_OVERHEAD = env.int("UPLOAD_FORM_OVERHEAD", default=DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "samrad.documents.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- Security headers --------------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

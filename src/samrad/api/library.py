@@ -31,7 +31,8 @@ class FileOut(Schema):
     size: int = Field(description="Size in bytes.")
     content_type: str
     text_state: str = Field(
-        description="pending, extracted, no_text (e.g. a scanned document: not searchable) or failed."
+        description="pending, extracted, no_text (e.g. a scanned document: not searchable), partial (cut off at a "
+        "limit of time, memory, pages or characters: only what was read is searchable) or failed."
     )
     download_url: str
 

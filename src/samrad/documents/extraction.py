@@ -1,7 +1,8 @@
 """Reading the text out of stored documents, page by page.
 
-`extract_pages(kind, stream)` returns the pages that have text, each with its number (and, for spreadsheets,
-the sheet's name). What a "page" is depends on the format:
+`extract_pages(kind, stream)` yields the pages of a file one by one, each with its number (and, for
+spreadsheets, the sheet's name); pages without text are yielded too (empty), so that a caller can count every
+page it read. What a "page" is depends on the format:
 
 - PDF (pypdf): the PDF's pages.
 - Word (python-docx): the pages as Word last laid them out (its `lastRenderedPageBreak` marks) when the file
@@ -10,27 +11,37 @@ the sheet's name). What a "page" is depends on the format:
 - Excel (openpyxl): one page per sheet, the sheet's name as label.
 - Plain text: parts between form feeds.
 
-Nothing here touches the database; `services.stored_file_extract_text` records the result.
+This module is plain Python (no Django, no database): it runs inside the child process of
+`samrad.documents.sandbox`, under the limits that `samrad.documents.limits` sets. A file the readers cannot
+read raises `Unreadable` with a code; the parent turns the code into a message for people.
 """
 
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from django.utils.translation import gettext as _
-
-from samrad.errors import ServiceError
-
-# The most text kept from one file (characters); the rest is dropped and the result says so.
-MAX_TEXT_CHARS = 20_000_000
 # Spreadsheets: rows read per sheet at most.
 MAX_SHEET_ROWS = 200_000
+# Plain text: the most bytes read from a file.
+MAX_TXT_BYTES = 100_000_000
 
 
-class ExtractionError(ServiceError):
-    """The file cannot be read as its type; `message` says why in the user's language."""
+class PageLimit(Exception):
+    """The file has more pages than the caller asked for; raised before the next page is read."""
+
+
+class Unreadable(Exception):
+    """The file cannot be read as its type. `code` is one of ENCRYPTED, DAMAGED, UNSUPPORTED."""
+
+    ENCRYPTED = "encrypted"
+    DAMAGED = "damaged"
+    UNSUPPORTED = "unsupported"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -38,16 +49,6 @@ class PageText:
     number: int
     text: str
     label: str = ""
-
-
-@dataclass(frozen=True)
-class Extraction:
-    pages: list[PageText]
-    truncated: bool = False
-
-    @property
-    def has_text(self) -> bool:
-        return bool(self.pages)
 
 
 def clean_text(text: str) -> str:
@@ -81,30 +82,26 @@ class _Pages:
         if label:
             self.labels[self.number] = label
 
-    def result(self) -> list[PageText]:
-        pages = []
+    def result(self, max_pages: int) -> Iterator[PageText]:
         for number, parts in sorted(self.parts.items()):
-            text = clean_text("".join(parts))
-            if text:
-                pages.append(PageText(number=number, text=text, label=self.labels.get(number, "")))
-        return pages
+            if number > max_pages:
+                raise PageLimit
+            yield PageText(number=number, text=clean_text("".join(parts)), label=self.labels.get(number, ""))
 
 
-def _pdf(stream: BinaryIO) -> list[PageText]:
+def _pdf(stream: BinaryIO, max_pages: int) -> Iterator[PageText]:
     from pypdf import PdfReader
 
     reader = PdfReader(stream, strict=False)
     if reader.is_encrypted:
-        raise ExtractionError(_("The PDF is encrypted."))
-    pages = []
+        raise Unreadable(Unreadable.ENCRYPTED)
     for number, page in enumerate(reader.pages, start=1):
-        text = clean_text(page.extract_text() or "")
-        if text:
-            pages.append(PageText(number=number, text=text))
-    return pages
+        if number > max_pages:
+            raise PageLimit
+        yield PageText(number=number, text=clean_text(page.extract_text() or ""))
 
 
-def _docx(stream: BinaryIO) -> list[PageText]:
+def _docx(stream: BinaryIO, max_pages: int) -> Iterator[PageText]:
     from docx import Document
     from docx.oxml.ns import qn
 
@@ -133,10 +130,10 @@ def _docx(stream: BinaryIO) -> list[PageText]:
             else:
                 pages.write("\n")
         pages.write("\n")
-    return pages.result()
+    yield from pages.result(max_pages)
 
 
-def _odt(stream: BinaryIO) -> list[PageText]:
+def _odt(stream: BinaryIO, max_pages: int) -> Iterator[PageText]:
     from odf.namespaces import TEXTNS
     from odf.opendocument import load
 
@@ -173,16 +170,17 @@ def _odt(stream: BinaryIO) -> list[PageText]:
                     pages.write("\n")
 
     walk(document.text)
-    return pages.result()
+    yield from pages.result(max_pages)
 
 
-def _xlsx(stream: BinaryIO) -> list[PageText]:
+def _xlsx(stream: BinaryIO, max_pages: int) -> Iterator[PageText]:
     from openpyxl import load_workbook
 
     workbook = load_workbook(stream, read_only=True, data_only=True)
-    pages = []
     try:
         for number, sheet in enumerate(workbook.worksheets, start=1):
+            if number > max_pages:
+                raise PageLimit
             lines = []
             for index, row in enumerate(sheet.iter_rows(values_only=True)):
                 if index >= MAX_SHEET_ROWS:
@@ -190,26 +188,20 @@ def _xlsx(stream: BinaryIO) -> list[PageText]:
                 cells = [str(value) for value in row if value is not None and str(value).strip()]
                 if cells:
                     lines.append("\t".join(cells))
-            text = clean_text("\n".join(lines))
-            if text:
-                pages.append(PageText(number=number, text=text, label=str(sheet.title)[:200]))
+            yield PageText(number=number, text=clean_text("\n".join(lines)), label=str(sheet.title)[:200])
     finally:
         workbook.close()
-    return pages
 
 
-def _txt(stream: BinaryIO) -> list[PageText]:
-    raw = stream.read(MAX_TEXT_CHARS * 4 + 1)
-    text = raw.decode("utf-8-sig", errors="replace")
-    pages = []
+def _txt(stream: BinaryIO, max_pages: int) -> Iterator[PageText]:
+    text = stream.read(MAX_TXT_BYTES).decode("utf-8-sig", errors="replace")
     for number, part in enumerate(text.split("\f"), start=1):
-        cleaned = clean_text(part)
-        if cleaned:
-            pages.append(PageText(number=number, text=cleaned))
-    return pages
+        if number > max_pages:
+            raise PageLimit
+        yield PageText(number=number, text=clean_text(part))
 
 
-EXTRACTORS: dict[str, Callable[[BinaryIO], list[PageText]]] = {
+EXTRACTORS: dict[str, Callable[[BinaryIO, int], Iterator[PageText]]] = {
     "pdf": _pdf,
     "docx": _docx,
     "odt": _odt,
@@ -217,29 +209,18 @@ EXTRACTORS: dict[str, Callable[[BinaryIO], list[PageText]]] = {
     "txt": _txt,
 }
 
-
-def _cap(pages: list[PageText]) -> Extraction:
-    kept: list[PageText] = []
-    total = 0
-    for page in pages:
-        if total + len(page.text) > MAX_TEXT_CHARS:
-            room = MAX_TEXT_CHARS - total
-            if room > 0:
-                kept.append(PageText(number=page.number, text=page.text[:room], label=page.label))
-            return Extraction(pages=kept, truncated=True)
-        kept.append(page)
-        total += len(page.text)
-    return Extraction(pages=kept)
+# What each reader imports: the sandbox imports it before it limits its own memory.
+READER_MODULES = {"pdf": "pypdf", "docx": "docx", "odt": "odf.opendocument", "xlsx": "openpyxl", "txt": "codecs"}
 
 
-def extract_pages(kind: str, stream: BinaryIO) -> Extraction:
-    """The text of the file in `stream`, page by page (pages without text left out). Raises ExtractionError
-    when the file cannot be read; any other exception is a reader's failure on a damaged file."""
+def extract_pages(kind: str, stream: BinaryIO, *, max_pages: int = 1_000_000) -> Iterator[PageText]:
+    """The pages of the file in `stream`, one at a time and in order, including pages without text (their text
+    is empty). Raises PageLimit instead of reading page `max_pages + 1`, Unreadable when the file cannot be read
+    as its type; any other exception is a reader's failure on a damaged or unusual file."""
     extractor = EXTRACTORS.get(kind)
     if extractor is None:
-        raise ExtractionError(_("Files of this type have no text to extract."))
+        raise Unreadable(Unreadable.UNSUPPORTED)
     try:
-        pages = extractor(stream)
+        yield from extractor(stream, max_pages)
     except zipfile.BadZipFile as exc:
-        raise ExtractionError(_("The file is damaged and cannot be read.")) from exc
-    return _cap(pages)
+        raise Unreadable(Unreadable.DAMAGED) from exc

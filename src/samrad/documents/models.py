@@ -27,7 +27,18 @@ class StoredFile(models.Model):
         EXTRACTED = "extracted", _("text extracted")
         NO_TEXT = "no_text", _("no text found (e.g. a scanned document)")
         FAILED = "failed", _("text extraction failed")
+        PARTIAL = "partial", _("text cut off at a limit")
         NOT_APPLICABLE = "n/a", _("not a text document")
+
+    class TextCutOff(models.TextChoices):
+        """Why extraction stopped before the end of the file (or, for INTERRUPTED, gave up)."""
+
+        TIME = "time", _("reading took longer than the time limit")
+        CPU = "cpu", _("reading used more processor time than allowed")
+        MEMORY = "memory", _("reading needed more memory than allowed")
+        PAGES = "pages", _("the file has more pages than are read")
+        CHARS = "chars", _("the file has more text than is kept")
+        INTERRUPTED = "interrupted", _("reading was interrupted too many times")
 
     file = models.FileField(_("file"), upload_to=stored_file_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -47,6 +58,15 @@ class StoredFile(models.Model):
     text_error = models.TextField(_("text extraction error"), blank=True)
     # When the text was last extracted (or found missing, or failed): search indexing follows this.
     text_extracted_at = models.DateTimeField(_("text extracted"), null=True, blank=True, db_index=True)
+    # Why the text is cut off (state "partial") or extraction was given up ("failed" after interruptions).
+    text_cut_off = models.CharField(_("text cut off because"), max_length=20, choices=TextCutOff.choices, blank=True)
+    # Extraction runs started; a run whose worker died is retried by extraction_sweep up to a bound.
+    text_attempts = models.PositiveSmallIntegerField(_("text extraction attempts"), default=0)
+    # The heartbeat of the extraction run in progress (none when no run is): older than EXTRACTION_LEASE means
+    # its worker died.
+    text_claimed_at = models.DateTimeField(null=True, blank=True)
+    # When extraction was last queued by the sweep (the intake's own queueing is at uploaded_at).
+    text_queued_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -58,8 +78,9 @@ class StoredFile(models.Model):
 
     @property
     def text_flagged(self) -> bool:
-        """True when a text document yielded no text or could not be read: readers and search should know."""
-        return self.text_state in (self.TextState.NO_TEXT, self.TextState.FAILED)
+        """True when a text document yielded no text, could not be read, or was read only in part: readers and
+        search should know."""
+        return self.text_state in (self.TextState.NO_TEXT, self.TextState.FAILED, self.TextState.PARTIAL)
 
 
 class DocumentPage(models.Model):

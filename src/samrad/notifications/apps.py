@@ -10,6 +10,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from samrad.notifications.scheduling import periodic_job_register
-        from samrad.notifications.tasks import outbox_sweep
+        from samrad.notifications.tasks import outbox_sweep, task_sweep
 
         periodic_job_register(name="notifications.outbox_sweep", interval=timedelta(minutes=1), task=outbox_sweep)
+        periodic_job_register(name="notifications.task_sweep", interval=timedelta(minutes=10), task=task_sweep)

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -45,8 +45,16 @@ def database_url(settings_dict: Mapping[str, Any]) -> str:
 class WorkerProcess:
     """One `manage.py run_worker` subprocess. Start it, wait for effects, stop it; its output is kept."""
 
-    def __init__(self, *, database: Mapping[str, Any], backend: str = "database", env: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        database: Mapping[str, Any],
+        backend: str = "database",
+        env: Mapping[str, str] | None = None,
+        queues: Sequence[str] = (),
+    ):
         self.backend = backend
+        self.queues = list(queues)
         self.environment = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "samrad.settings",
@@ -62,7 +70,7 @@ class WorkerProcess:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "WorkerProcess":
-        command = [sys.executable, str(MANAGE_PY), "run_worker", "--interval", "0.2", "--verbosity", "2"]
+        command = [sys.executable, str(MANAGE_PY), "run_worker", *self.queues, "--interval", "0.2", "--verbosity", "2"]
         self._process = subprocess.Popen(
             command,
             env=self.environment,
@@ -106,6 +114,15 @@ class WorkerProcess:
                 process.wait(timeout=timeout)
         self._process = None
         self._log.close()
+
+    def kill(self) -> None:
+        """Kill the worker and everything it started at once (SIGKILL to its process group), as when its machine
+        dies: no task gets to finish or record anything."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
     def discard_log(self) -> None:
         Path(self._log.name).unlink(missing_ok=True)

@@ -53,7 +53,7 @@ def test_the_rq_worker_runs_tasks_enqueued_by_this_process_and_their_deferred_re
 
     smtp_server.stop()
     message = enqueue_invitation()  # django.tasks puts deliver_email on RQ (rq_task_queue points TASKS there)
-    assert django_rq.get_queue("default").count == 1
+    assert django_rq.get_queue("mail").count == 1  # delivery has its own queue
     worker = task_worker(
         backend="rq",
         env={

@@ -1,8 +1,14 @@
-"""`manage.py run_worker`: run the task-queue worker of the configured backend (settings.TASK_BACKEND).
+"""`manage.py run_worker [QUEUE ...]`: run the task-queue worker of the configured backend (settings.TASK_BACKEND).
 
 - database: django-tasks-db's `db_worker` (polls the database; no broker);
 - rq: django-rq's `rqworker --with-scheduler --job-class django_tasks_rq.Job` (the scheduler is what runs
   deferred tasks such as outbox retries; the job class is what runs a django.tasks task).
+
+Without queue names the worker takes every queue (settings.TASK_QUEUES; on RQ "mail" first). In production run
+one worker for "mail" and others for "default", so that mail never waits behind a long job:
+
+    manage.py run_worker mail
+    manage.py run_worker default
 """
 
 from typing import Any
@@ -13,10 +19,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Run a background worker for the configured task backend (TASK_BACKEND=database or rq)."
+    help = (
+        "Run a background worker for the configured task backend (TASK_BACKEND=database or rq) on the named queues "
+        "(default: all, i.e. " + ", ".join(settings.TASK_QUEUES) + ")."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("queues", nargs="*", default=["default"], help="Queues to work on (default: default).")
+        parser.add_argument(
+            "queues",
+            nargs="*",
+            help="Queues to work on: " + ", ".join(settings.TASK_QUEUES) + " (default: all of them).",
+        )
         parser.add_argument(
             "--burst", action="store_true", help="Run the tasks that are ready now, then exit (deploy checks, tests)."
         )
@@ -29,6 +42,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, queues: list[str], burst: bool, interval: float, **options: Any) -> None:
         verbosity = options["verbosity"]
+        unknown = sorted(set(queues) - set(settings.TASK_QUEUES))
+        if unknown:
+            raise CommandError(
+                f"Unknown queue(s): {', '.join(unknown)}. The queues are: {', '.join(settings.TASK_QUEUES)}."
+            )
+        # Mail first: RQ takes jobs from its queues in the order given.
+        queues = queues or sorted(settings.TASK_QUEUES, key=lambda name: name != "mail")
         if settings.TASK_BACKEND == "database":
             call_command(
                 "db_worker",
