@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samrad.ui.middleware.ChosenLanguageMiddleware",
+    # Refuses a query string over DATA_UPLOAD_MAX_NUMBER_FIELDS before anything reads it (a 400, never a 500).
+    "samrad.api.middleware.QueryLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,12 +1,16 @@
 """Every refusal of the API is JSON in its one error format, in Swedish unless English was chosen; malformed
-values (NUL characters, huge numbers, broken UTF-8) are refused with 400, never a 500."""
+requests (too many parameters, NUL characters, huge numbers, broken UTF-8) are refused with 400, never a 500,
+on the API and on the site's pages."""
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 from samrad.consultations.tests.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
+
+TOO_MANY = "&".join(f"p{number}=1" for number in range(1001))
 
 
 def assert_error(response, status, code):
@@ -22,6 +26,35 @@ def assert_error(response, status, code):
 def english(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/organisations", "/api/v1/counties", "/api/v1/search", "/api/v1/consultations/1", "/api/v1/x"]
+)
+def test_more_query_parameters_than_django_takes_get_a_json_400(client, settings, path, debug):
+    """Before: 500 with DEBUG on (ninja turned the exception into a traceback), Django's English HTML 400 off."""
+    settings.DEBUG = debug
+    body = assert_error(client.get(f"{path}?{TOO_MANY}"), 400, "too_many_parameters")
+    assert body["detail"] == "Begäran har fler än 1000 parametrar; skicka färre."
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize("path", ["/", "/remisser/", "/sok/", "/register/", "/konto/logga-in/"])
+def test_more_query_parameters_than_django_takes_get_the_sites_400_page(settings, path, debug):
+    """Before: with DEBUG on, Django's debug page read the query again and the 400 became a 500; and any 400
+    page in the site's layout (whose search box reads the query) could not have been rendered."""
+    settings.DEBUG = debug
+    client = Client(raise_request_exception=False)
+    response = client.get(f"{path}?{TOO_MANY}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_query_under_the_limit_goes_through(client):
+    query = "&".join(f"p{number}=1" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS - 1))
+    assert client.get(f"/api/v1/organisations?{query}").status_code == 200
+    assert client.get(f"/remisser/?{query}").status_code == 200
 
 
 def test_bad_parameters_are_explained_per_parameter_in_swedish(client):
