@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "samrad.dialogue",
     "samrad.library",
     "samrad.api",
+    # django-ninja's templates and static files: the API docs' Swagger UI is served from /static/ninja/. After
+    # samrad.api, whose templates/ninja/swagger.html takes the place of ninja's.
+    "ninja",
 ]
 
 MIDDLEWARE = [
