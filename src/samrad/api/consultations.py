@@ -26,7 +26,7 @@ from samrad.api.fields import ID, SearchText
 from samrad.consultations import access
 from samrad.consultations.deadlines import local_zone
 from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Question, Referral
-from samrad.consultations.selectors import OVERDUE, STATUS_LABELS, referral_dashboard
+from samrad.consultations.selectors import STATUS_LABELS, referral_dashboard
 
 router = Router(tags=["consultations"])
 
@@ -42,9 +42,7 @@ REFERRALS_PUBLIC_STATUSES = (
 )
 # What everyone else is told about a referral body: whether it answered, declined, or did not answer. The steps
 # in between (opened, drafting) are traces of the body's own work and are shown to the coordinators only.
-NOT_ANSWERED = "not_answered"
 ANSWERED = (Referral.Status.SUBMITTED.value, Referral.Status.DECLINED.value)
-PUBLIC_STATUS_FILTERS = (*ANSWERED, NOT_ANSWERED)
 MAX_REFERRAL_LIMIT = 1000
 
 
@@ -76,8 +74,12 @@ class ReferralStatus(StrEnum):
     DRAFTING = Referral.Status.DRAFTING.value
     SUBMITTED = Referral.Status.SUBMITTED.value
     DECLINED = Referral.Status.DECLINED.value
-    OVERDUE = OVERDUE
-    NOT_ANSWERED = NOT_ANSWERED
+    OVERDUE = "overdue"
+    NOT_ANSWERED = "not_answered"
+
+
+NOT_ANSWERED = ReferralStatus.NOT_ANSWERED.value
+PUBLIC_STATUS_FILTERS = (*ANSWERED, NOT_ANSWERED)
 
 
 class SenderOut(Schema):

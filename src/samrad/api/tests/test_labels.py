@@ -20,7 +20,7 @@ LABELLED = {
 }
 
 
-def swedish_catalogue() -> dict:
+def swedish_catalogue():
     return trans_real.translation("sv")._catalog
 
 
