@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "samrad.dialogue",
     "samrad.library",
     "samrad.api",
+    # django-ninja's templates and static files: the API docs' Swagger UI is served from /static/ninja/. After
+    # samrad.api, whose templates/ninja/swagger.html takes the place of ninja's.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +58,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samrad.ui.middleware.ChosenLanguageMiddleware",
+    # Refuses a query string over DATA_UPLOAD_MAX_NUMBER_FIELDS before anything reads it (a 400, never a 500).
+    "samrad.api.middleware.QueryLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

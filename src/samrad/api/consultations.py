@@ -6,21 +6,23 @@ the consultations they run; platform staff see everything. A consultation the ca
 reveal nothing. The referral list is the coordinators' while the consultation is open (403 for anyone else, who
 can see that the consultation exists anyway) and public, reduced to who answered, once it has closed; it never
 shows what a body wrote. Authentication is the site's session (log in on the site, then call the API from the
-same browser); messages in `detail` are in English, labels follow the request's language.
+same browser); labels and messages follow the request's language (Swedish unless English was chosen on the site).
 """
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 
+from samrad.api.errors import forbidden, not_found, responses
+from samrad.api.fields import ID, SearchText
 from samrad.consultations import access
 from samrad.consultations.deadlines import local_zone
 from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Question, Referral
@@ -30,7 +32,6 @@ router = Router(tags=["consultations"])
 
 MAX_LIMIT = 200
 MAX_OFFSET = 100_000
-ID = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 # The referral list of a consultation is public once answers can no longer come in; while it is open only the
 # coordinators who run it follow who has answered.
@@ -41,14 +42,44 @@ REFERRALS_PUBLIC_STATUSES = (
 )
 # What everyone else is told about a referral body: whether it answered, declined, or did not answer. The steps
 # in between (opened, drafting) are traces of the body's own work and are shown to the coordinators only.
-NOT_ANSWERED = "not_answered"
 ANSWERED = (Referral.Status.SUBMITTED.value, Referral.Status.DECLINED.value)
-PUBLIC_STATUS_FILTERS = (*ANSWERED, NOT_ANSWERED)
 MAX_REFERRAL_LIMIT = 1000
 
 
-class ErrorOut(Schema):
-    detail: str
+class ConsultationStatus(StrEnum):
+    """The consultation's phase (Consultation.Status); its label in the language of the request is
+    `status_label`. Drafts are seen only by their coordinators."""
+
+    DRAFT = Consultation.Status.DRAFT.value
+    OPEN = Consultation.Status.OPEN.value
+    CLOSED = Consultation.Status.CLOSED.value
+    COMPILED = Consultation.Status.COMPILED.value
+    PUBLISHED = Consultation.Status.PUBLISHED.value
+
+
+class QuestionKind(StrEnum):
+    """stance: a stance on the scale plus a comment; text: free text (Question.Kind)."""
+
+    TEXT = Question.Kind.TEXT.value
+    STANCE = Question.Kind.STANCE.value
+
+
+class ReferralStatus(StrEnum):
+    """Where a body on the referral list stands. The coordinators see invited, opened, drafting, submitted,
+    declined or overdue (the deadline passed without an answer); everyone else sees submitted, declined or
+    not_answered (every body that has not answered)."""
+
+    INVITED = Referral.Status.INVITED.value
+    OPENED = Referral.Status.OPENED.value
+    DRAFTING = Referral.Status.DRAFTING.value
+    SUBMITTED = Referral.Status.SUBMITTED.value
+    DECLINED = Referral.Status.DECLINED.value
+    OVERDUE = "overdue"
+    NOT_ANSWERED = "not_answered"
+
+
+NOT_ANSWERED = ReferralStatus.NOT_ANSWERED.value
+PUBLIC_STATUS_FILTERS = (*ANSWERED, NOT_ANSWERED)
 
 
 class SenderOut(Schema):
@@ -61,12 +92,11 @@ class ConsultationOut(Schema):
     reference_number: str
     title: str
     summary: str
-    status: Consultation.Status
+    status: ConsultationStatus
     status_label: str
     senders: list[SenderOut]
     opens_at: str | None = Field(description="When it opened (ISO 8601).")
     deadline: str = Field(description="The last instant answers are accepted (ISO 8601, Europe/Stockholm).")
-    is_public: bool = Field(description="Whether members of the public may answer on the platform.")
 
     @staticmethod
     def resolve_status_label(obj: Consultation) -> str:
@@ -90,7 +120,7 @@ class QuestionOut(Schema):
     number: int = Field(description="The question's position, from 1.")
     text: str
     help_text: str
-    kind: Question.Kind = Field(description="stance: a stance on the scale plus a comment; text: free text.")
+    kind: QuestionKind
     section: str = Field(description="The section of the proposal the question points to, if any.")
 
 
@@ -147,10 +177,8 @@ class ConsultationPage(Schema):
 
 
 class ConsultationFilters(Schema):
-    status: Consultation.Status | None = Field(None, description="Only consultations in this phase.")
-    q: Annotated[str, Field(max_length=200)] | None = Field(
-        None, description="Part of the title, summary or reference number, any case."
-    )
+    status: ConsultationStatus | None = Field(None, description="Only consultations in this phase.")
+    q: SearchText | None = Field(None, description="Part of the title, summary or reference number, any case.")
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many matching consultations to skip.")
 
@@ -166,7 +194,7 @@ def _with_senders(queryset: QuerySet[Consultation]) -> QuerySet[Consultation]:
     )
 
 
-@router.get("", response=ConsultationPage, summary="List consultations", url_name="consultation_list")
+@router.get("", response=responses(ConsultationPage, 400), summary="List consultations", url_name="consultation_list")
 def consultation_list(request: HttpRequest, filters: Query[ConsultationFilters]) -> dict[str, Any]:
     """Consultations the caller may see, latest deadline first, paginated by limit/offset. Without a login that
     is every consultation that is open, closed, compiled or published; drafts only to their coordinators."""
@@ -184,7 +212,7 @@ def consultation_list(request: HttpRequest, filters: Query[ConsultationFilters])
 
 @router.get(
     "/{consultation_id}",
-    response={200: ConsultationDetailOut, 404: ErrorOut},
+    response=responses(ConsultationDetailOut, 400, 404),
     summary="One consultation, with its questions and documents",
     url_name="consultation_detail",
 )
@@ -196,28 +224,19 @@ def consultation_detail(request: HttpRequest, consultation_id: ID) -> Consultati
     )
     consultation = queryset.filter(pk=consultation_id).first()
     if consultation is None:
-        raise HttpError(404, f"No consultation has id {consultation_id}.")
+        raise _no_consultation(consultation_id)
     return consultation
 
 
-class ReferralStatusFilter(StrEnum):
-    INVITED = "invited"
-    OPENED = "opened"
-    DRAFTING = "drafting"
-    SUBMITTED = "submitted"
-    DECLINED = "declined"
-    OVERDUE = "overdue"
-    NOT_ANSWERED = "not_answered"
+def _no_consultation(consultation_id: int) -> Exception:
+    return not_found(_("No consultation has id %(id)s.") % {"id": consultation_id})
 
 
 class ReferralOut(Schema):
     organisation_id: int
     organisation_name: str
     municipality_code: str | None
-    status: str = Field(
-        description="For coordinators: invited, opened, drafting, submitted, declined or overdue. "
-        "For everyone else: submitted, declined or not_answered."
-    )
+    status: ReferralStatus
     status_label: str
     deadline: str = Field(description="The body's deadline: its own (a late addition, an extension) or the list's.")
     has_own_deadline: bool
@@ -230,16 +249,20 @@ class ReferralOut(Schema):
 class ReferralPage(Schema):
     items: list[ReferralOut]
     count: int = Field(description="How many bodies match the filters (all pages together).")
-    counts: dict[str, int] = Field(description="Bodies per status on the whole list, whatever the filters.")
+    counts: dict[ReferralStatus, int] = Field(
+        description="Bodies per status on the whole list, whatever the filters: the statuses the caller sees."
+    )
     limit: int
     offset: int
 
 
 class ReferralFilters(Schema):
-    status: ReferralStatusFilter | None = Field(
-        None, description="Only bodies with this status; not_answered is every body that has not answered."
+    status: ReferralStatus | None = Field(
+        None,
+        description="Only bodies with this status; not_answered is every body that has not answered. "
+        "Others than the coordinators may filter by submitted, declined and not_answered only (else 403).",
     )
-    q: Annotated[str, Field(max_length=200)] | None = Field(
+    q: SearchText | None = Field(
         None, description="Part of the name, the municipality code or the organisation number."
     )
     limit: int = Field(100, ge=1, le=MAX_REFERRAL_LIMIT, description=f"Page size, at most {MAX_REFERRAL_LIMIT}.")
@@ -271,13 +294,13 @@ def _referral_item(referral: Referral, *, full: bool) -> dict[str, Any]:
 
 def _status_label(status: str) -> str:
     if status == NOT_ANSWERED:
-        return str(_("not answered"))
+        return str(pgettext_lazy("referral status", "not answered"))
     return str(STATUS_LABELS[status])
 
 
 @router.get(
     "/{consultation_id}/referrals",
-    response={200: ReferralPage, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=responses(ReferralPage, 400, 403, 404),
     summary="The referral list: the status of every body asked to answer",
     url_name="consultation_referrals",
 )
@@ -295,20 +318,20 @@ def consultation_referrals(
     """
     consultation = access.consultations_visible_to(request.user).filter(pk=consultation_id).first()
     if consultation is None:
-        raise HttpError(404, f"No consultation has id {consultation_id}.")
+        raise _no_consultation(consultation_id)
     full = access.can_manage(request.user, consultation)
     if not full and consultation.status not in REFERRALS_PUBLIC_STATUSES:
-        raise HttpError(
-            403,
-            "While the consultation is open its referral list is shown to its coordinators only; "
-            "everyone may see it once the consultation has closed.",
+        raise forbidden(
+            _(
+                "While the consultation is open its referral list is shown to its coordinators only; "
+                "everyone may see it once the consultation has closed."
+            )
         )
     status = filters.status.value if filters.status else None
     if not full and status not in (None, *PUBLIC_STATUS_FILTERS):
-        raise HttpError(
-            400,
-            f"Filter by status {', '.join(PUBLIC_STATUS_FILTERS)}; "
-            "the other statuses are shown to the consultation's coordinators only.",
+        raise forbidden(
+            _("Filter by status %(statuses)s; the other statuses are shown to the consultation's coordinators only.")
+            % {"statuses": ", ".join(PUBLIC_STATUS_FILTERS)}
         )
     dashboard = referral_dashboard(consultation, status=None if status == NOT_ANSWERED else status, q=filters.q)
     rows = dashboard.rows

@@ -9,29 +9,40 @@ Mounted in samrad.api.api with `api.add_router("/dialogue", "samrad.api.dialogue
 """
 
 import datetime as dt
-from typing import Annotated
+from enum import StrEnum
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.errors import HttpError
 
+from samrad.api.errors import not_found, responses
+from samrad.api.fields import ID
 from samrad.dialogue import feeds, selectors
 from samrad.dialogue.models import DialogueSeries, Meeting
 
 router = Router(tags=["dialogue"])
-
-ID = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat() if moment else None
 
 
-class ErrorOut(Schema):
-    detail: str
+class SeriesVisibility(StrEnum):
+    """public: anyone may follow the series; invited: only the organisations invited to it
+    (DialogueSeries.Visibility)."""
+
+    INVITED = DialogueSeries.Visibility.INVITED.value
+    PUBLIC = DialogueSeries.Visibility.PUBLIC.value
+
+
+class MeetingStatus(StrEnum):
+    """Whether the meeting takes place (Meeting.Status)."""
+
+    SCHEDULED = Meeting.Status.SCHEDULED.value
+    CANCELLED = Meeting.Status.CANCELLED.value
 
 
 class OrganisationRef(Schema):
@@ -49,7 +60,7 @@ class SeriesOut(Schema):
     id: int
     title: str
     purpose: str
-    visibility: DialogueSeries.Visibility
+    visibility: SeriesVisibility
     organisers: list[OrganisationRef]
     meeting_count: int
     url: str = Field(description="The series' page.")
@@ -72,7 +83,7 @@ class MeetingOut(Schema):
     ends_at: str = Field(description="ISO 8601, Europe/Stockholm.")
     place: str
     online_url: str
-    status: Meeting.Status
+    status: MeetingStatus
     for_groups: list[str] = Field(description="Empty, with for_organisations empty: every invited organisation.")
     for_organisations: list[str]
     capacity: int | None
@@ -104,11 +115,13 @@ def _series_out(series: DialogueSeries) -> dict:
 def _series_for(request: HttpRequest, series_id: int) -> DialogueSeries:
     series = selectors.series_list_for(request.user).filter(pk=series_id).first()
     if series is None:
-        raise HttpError(404, f"No dialogue series has id {series_id}.")
+        raise not_found(_("No dialogue series has id %(id)s.") % {"id": series_id})
     return series
 
 
-@router.get("/series", response=list[SeriesOut], summary="List dialogue series", url_name="dialogue_series_list")
+@router.get(
+    "/series", response=responses(list[SeriesOut], 400), summary="List dialogue series", url_name="dialogue_series_list"
+)
 def series_list(request: HttpRequest) -> list[dict]:
     """Public series, and those the caller's organisations are invited to or that the caller runs; newest first."""
     return [_series_out(series) for series in selectors.series_list_for(request.user)]
@@ -116,7 +129,7 @@ def series_list(request: HttpRequest) -> list[dict]:
 
 @router.get(
     "/series/{series_id}",
-    response={200: SeriesDetailOut, 404: ErrorOut},
+    response=responses(SeriesDetailOut, 400, 404),
     summary="One dialogue series",
     url_name="dialogue_series_detail",
 )
@@ -131,7 +144,7 @@ def series_detail(request: HttpRequest, series_id: ID) -> dict:
 
 @router.get(
     "/series/{series_id}/meetings",
-    response={200: list[MeetingOut], 404: ErrorOut},
+    response=responses(list[MeetingOut], 400, 404),
     summary="The meetings of a dialogue series",
     url_name="dialogue_series_meetings",
 )

@@ -5,14 +5,17 @@ endpoints need no login. Each list answers in a fixed number of queries whatever
 """
 
 import re
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
-from pydantic import BaseModel, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from samrad.api.errors import not_found, responses
+from samrad.api.fields import ID, MAX_ID, SearchText
 from samrad.organisations import selectors
 from samrad.organisations.models import Division, Group, Organisation
 
@@ -24,11 +27,39 @@ MAX_LIMIT = 500
 MAX_OFFSET = 100_000
 
 
+class OrganisationKind(StrEnum):
+    """The kind of organisation (Organisation.Kind); its label in the language of the request is `kind_label`."""
+
+    MUNICIPALITY = Organisation.Kind.MUNICIPALITY.value
+    REGION = Organisation.Kind.REGION.value
+    COUNTY_COUNCIL = Organisation.Kind.COUNTY_COUNCIL.value
+    COUNTY_BOARD = Organisation.Kind.COUNTY_BOARD.value
+    AGENCY = Organisation.Kind.AGENCY.value
+    ASSOCIATION = Organisation.Kind.ASSOCIATION.value
+    COMPANY = Organisation.Kind.COMPANY.value
+    OTHER = Organisation.Kind.OTHER.value
+
+
+class GroupKind(StrEnum):
+    """The kind of group of organisations (Group.Kind)."""
+
+    SUBREGION = Group.Kind.SUBREGION.value
+    NETWORK = Group.Kind.NETWORK.value
+    OTHER = Group.Kind.OTHER.value
+
+
+class DivisionStatus(StrEnum):
+    """Whether a division of counties is a proposal or has been decided (Division.Status)."""
+
+    PROPOSED = Division.Status.PROPOSED.value
+    DECIDED = Division.Status.DECIDED.value
+
+
 class OrganisationOut(Schema):
     id: int
     name: str
     short_name: str
-    kind: Organisation.Kind
+    kind: OrganisationKind
     kind_label: str
     municipality_code: str | None
     county_code: str | None
@@ -65,21 +96,36 @@ class OrganisationPage(Schema):
     offset: int
 
 
+_ANNOTATIONS = ("title", "description", "default", "examples")
+
+
+def _empty_is_allowed(schema: dict[str, Any]) -> None:
+    """Document what `empty_means_not_given` does: each parameter may also be given empty ("")."""
+    properties = schema.get("properties", {})
+    for name, details in properties.items():
+        annotations = {key: details[key] for key in _ANNOTATIONS if key in details}
+        constraints = {key: value for key, value in details.items() if key not in (*_ANNOTATIONS, "anyOf")}
+        given = [
+            {**alternative, **constraints}
+            for alternative in details.get("anyOf", [{}])
+            if alternative != {"type": "null"}
+        ]
+        properties[name] = {**annotations, "anyOf": [*given, {"const": ""}]}
+
+
 class OrganisationFilters(BaseModel):
-    kind: Organisation.Kind | None = Field(None, description="Only organisations of this kind.")
+    model_config = ConfigDict(json_schema_extra=_empty_is_allowed)
+
+    kind: OrganisationKind | None = Field(None, description="Only organisations of this kind.")
     county: str | None = Field(
         None,
         description="Two-digit county code (länskod), e.g. 01 for Stockholms län.",
         examples=["01"],
         json_schema_extra={"pattern": "^[0-9]{2}$"},
     )
-    group: Annotated[str, Field(min_length=1, max_length=200)] | None = Field(
-        None, description="A group (e.g. a subregion such as Södertörn) by name or id."
-    )
-    division: int | None = Field(None, ge=1, description="A division's id: organisations in its counties.")
-    q: Annotated[str, Field(max_length=200)] | None = Field(
-        None, description="Part of the name or short name, any case."
-    )
+    group: SearchText | None = Field(None, description="A group (e.g. a subregion such as Södertörn) by name or id.")
+    division: int | None = Field(None, ge=1, le=MAX_ID, description="A division's id: organisations in its counties.")
+    q: SearchText | None = Field(None, description="Part of the name or short name, any case.")
     active: bool | None = Field(None, description="true: only active organisations; false: only inactive ones.")
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many matching organisations to skip.")
@@ -100,13 +146,10 @@ class OrganisationFilters(BaseModel):
         return value
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-@router.get("", response=OrganisationPage, summary="List organisations", url_name="organisation_list")
+@router.get("", response=responses(OrganisationPage, 400), summary="List organisations", url_name="organisation_list")
 def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters]) -> dict:
-    """The register, filtered and paginated by limit/offset, ordered by name."""
+    """The register, filtered and paginated by limit/offset, ordered by name. A parameter given empty (as an HTML
+    form sends it) is the same as one not given."""
     queryset = selectors.organisation_list(
         kind=filters.kind,
         county_code=filters.county,
@@ -121,16 +164,14 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilters])
 
 @router.get(
     "/{organisation_id}",
-    response={200: OrganisationOut, 404: ErrorOut},
+    response=responses(OrganisationOut, 400, 404),
     summary="One organisation",
     url_name="organisation_detail",
 )
-def organisation_detail(
-    request: HttpRequest, organisation_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
-) -> Organisation:
+def organisation_detail(request: HttpRequest, organisation_id: ID) -> Organisation:
     organisation = selectors.organisation_list().filter(pk=organisation_id).first()
     if organisation is None:
-        raise HttpError(404, f"No organisation has id {organisation_id}.")
+        raise not_found(_("No organisation has id %(id)s.") % {"id": organisation_id})
     return organisation
 
 
@@ -143,7 +184,7 @@ class CountyOut(Schema):
 class GroupOut(Schema):
     id: int
     name: str
-    kind: Group.Kind
+    kind: GroupKind
     description: str
     organisation_count: int
 
@@ -151,7 +192,7 @@ class GroupOut(Schema):
 class DivisionOut(Schema):
     id: int
     name: str
-    status: Division.Status
+    status: DivisionStatus
     description: str
     county_codes: list[str]
 
@@ -160,18 +201,22 @@ class DivisionOut(Schema):
         return [county.code for county in obj.counties.all()]
 
 
-@geography_router.get("/counties", response=list[CountyOut], summary="List counties", url_name="county_list")
+@geography_router.get(
+    "/counties", response=responses(list[CountyOut], 400), summary="List counties", url_name="county_list"
+)
 def county_list(request: HttpRequest) -> object:
     return selectors.county_list()
 
 
-@geography_router.get("/groups", response=list[GroupOut], summary="List groups", url_name="group_list")
-def group_list(request: HttpRequest, kind: Group.Kind | None = None) -> object:
+@geography_router.get("/groups", response=responses(list[GroupOut], 400), summary="List groups", url_name="group_list")
+def group_list(request: HttpRequest, kind: GroupKind | None = None) -> object:
     """Subregions, networks and other groups, each with its number of member organisations."""
     return selectors.group_list(kind=kind)
 
 
-@geography_router.get("/divisions", response=list[DivisionOut], summary="List divisions", url_name="division_list")
+@geography_router.get(
+    "/divisions", response=responses(list[DivisionOut], 400), summary="List divisions", url_name="division_list"
+)
 def division_list(request: HttpRequest) -> object:
     """Named groupings of counties, e.g. the proposed "Stockholm + Gotland"."""
     return selectors.division_list()

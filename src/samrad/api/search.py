@@ -6,12 +6,14 @@ organisation submitted or was given; coordinators also what they run. Swedish wo
 """
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import model_validator
 
+from samrad.api.errors import responses
+from samrad.api.fields import MAX_ID, NulFree
 from samrad.library.models import SearchEntry
 from samrad.library.search import MAX_LIMIT, MAX_QUERY_LENGTH, SearchHit, search
 
@@ -20,8 +22,21 @@ router = Router(tags=["search"])
 MAX_OFFSET = 10_000
 
 
+class SearchHitKind(StrEnum):
+    """What was found (SearchEntry.Kind); its label in the language of the request is `kind_label`."""
+
+    CONSULTATION = SearchEntry.Kind.CONSULTATION.value
+    QUESTION = SearchEntry.Kind.QUESTION.value
+    DOCUMENT = SearchEntry.Kind.DOCUMENT.value
+    LIBRARY = SearchEntry.Kind.LIBRARY.value
+    RESPONSE = SearchEntry.Kind.RESPONSE.value
+    DIALOGUE = SearchEntry.Kind.DIALOGUE.value
+    MEETING = SearchEntry.Kind.MEETING.value
+    MINUTES = SearchEntry.Kind.MINUTES.value
+
+
 class SearchHitOut(Schema):
-    kind: SearchEntry.Kind
+    kind: SearchHitKind
     kind_label: str
     id: int = Field(description="The id of the thing found (consultation, question, document, submission, ...).")
     title: str
@@ -45,23 +60,19 @@ class SearchPage(Schema):
 
 
 class SearchFilters(Schema):
-    q: Annotated[str, Field(min_length=1, max_length=MAX_QUERY_LENGTH)] = Field(
+    q: Annotated[str, Field(min_length=1, max_length=MAX_QUERY_LENGTH), NulFree] = Field(
         description='What to look for: words (any inflection), "a phrase", `or` between words, -word to exclude.'
     )
-    kind: list[SearchEntry.Kind] = Field(default_factory=list, description="Only these kinds (repeat to give several).")
-    organisation: Annotated[int, Field(ge=1, le=2**63 - 1)] | None = Field(
+    kind: list[SearchHitKind] = Field(default_factory=list, description="Only these kinds (repeat to give several).")
+    organisation: Annotated[int, Field(ge=1, le=MAX_ID)] | None = Field(
         None, description="Only what this organisation is behind (its id)."
     )
     date_from: dt.date | None = Field(None, description="Only things dated on or after this day (YYYY-MM-DD).")
-    date_to: dt.date | None = Field(None, description="Only things dated on or before this day.")
+    date_to: dt.date | None = Field(
+        None, description="Only things dated on or before this day (before date_from: nothing matches)."
+    )
     limit: int = Field(20, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many results to skip.")
-
-    @model_validator(mode="after")
-    def dates_in_order(self) -> "SearchFilters":
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("date_to is before date_from")
-        return self
 
 
 def _hit(hit: SearchHit, request: HttpRequest) -> dict[str, Any]:
@@ -83,7 +94,7 @@ def _hit(hit: SearchHit, request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("", response=SearchPage, summary="Search", url_name="search")
+@router.get("", response=responses(SearchPage, 400), summary="Search", url_name="search")
 def search_endpoint(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
     """Ranked results (best first) with highlighted snippets, limited to what the caller may see."""
     results = search(

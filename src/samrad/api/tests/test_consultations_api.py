@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -112,9 +113,18 @@ def test_an_item_has_the_documented_fields(client, region):
         "senders": [{"id": region.pk, "name": "Region Stockholm"}, {"id": ksl.pk, "name": "KSL"}],
         "opens_at": item["opens_at"],
         "deadline": "2026-10-31T23:59:59.999999+01:00",
-        "is_public": True,
     }
     assert item["status_label"] == "öppen"
+
+
+def test_the_api_promises_no_answers_from_the_public(client, region):
+    """`is_public` was published as "members of the public may answer on the platform", which nothing does: the
+    flag is a coordinator's setting without effect, so the API does not publish it."""
+    consultation = ConsultationFactory.create(open=True, senders=[region], is_public=True)
+    [item] = client.get(URL).json()["items"]
+    assert "is_public" not in item
+    assert "is_public" not in client.get(f"{URL}/{consultation.pk}").json()
+    assert "members of the public" not in client.get("/api/v1/openapi.json").content.decode()
 
 
 def test_filters_by_status_and_text(client, phases, region):
@@ -337,7 +347,7 @@ def test_overdue_is_shown_once_a_body_has_passed_its_deadline(client, coordinato
 def test_while_open_the_list_is_not_shown_to_the_public_or_respondents(client, respondent, referral_list):
     response = referrals(client, referral_list)
     assert response.status_code == 403
-    assert "once the consultation has closed" in response.json()["detail"]
+    assert "när remissen har stängt" in response.json()["detail"]
     client.force_login(respondent)
     assert referrals(client, referral_list).status_code == 403
 
@@ -361,9 +371,30 @@ def test_once_closed_the_public_sees_who_answered_and_nothing_of_drafts(client, 
     assert "drafting" not in response.content.decode()
     assert referrals(client, referral_list, status="not_answered").json()["count"] == 3
     refused = referrals(client, referral_list, status="drafting")
-    assert refused.status_code == 400 and "not_answered" in refused.json()["detail"]
+    assert refused.status_code == 403 and "not_answered" in refused.json()["detail"]
+    assert refused.json()["code"] == "forbidden"
     client.force_login(respondent)
     assert referrals(client, referral_list).json()["counts"] == body["counts"]
+
+
+def test_status_labels_are_swedish_and_of_one_kind(client, coordinator, referral_list):
+    """ "not answered" stood in English next to "svar inlämnat": every label is Swedish, the statuses (machine
+    values) stay English identifiers."""
+    client.force_login(coordinator)
+    labels = {item["status"]: item["status_label"] for item in referrals(client, referral_list).json()["items"]}
+    assert labels == {
+        "drafting": "svar påbörjat",
+        "submitted": "svar inlämnat",
+        "declined": "avstår",
+        "invited": "inbjuden",
+    }
+    Consultation.objects.filter(pk=referral_list.pk).update(status=Consultation.Status.CLOSED)
+    client.logout()
+    labels = {item["status"]: item["status_label"] for item in referrals(client, referral_list).json()["items"]}
+    assert labels == {"not_answered": "inget svar", "submitted": "svar inlämnat", "declined": "avstår"}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    labels = {item["status"]: item["status_label"] for item in referrals(client, referral_list).json()["items"]}
+    assert labels == {"not_answered": "not answered", "submitted": "submitted", "declined": "declined"}
 
 
 def test_the_referral_list_of_a_draft_is_404_to_the_public(client, phases, nacka):

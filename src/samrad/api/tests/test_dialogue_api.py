@@ -1,18 +1,11 @@
 """The dialogue API: the public sees public series only, members also the series their organisations are invited
-to; a series someone may not see is 404; the series detail carries the calendar feed's address.
-
-The router is mounted here in a test URLconf exactly as samrad.api.api mounts it (at /api/v1/dialogue), so the
-tests hold whether or not the project's API has it yet.
-"""
+to; a series someone may not see is 404; the series detail carries the calendar feed's address."""
 
 import pytest
-from django.urls import include, path
 from icalendar import Calendar
-from ninja import NinjaAPI
 
 from samrad.accounts.models import Membership
 from samrad.accounts.tests.factories import MembershipFactory, UserFactory
-from samrad.api.dialogue import router
 from samrad.dialogue import services
 from samrad.dialogue.models import DialogueSeries, Meeting
 from samrad.dialogue.registrations import meeting_register
@@ -20,15 +13,7 @@ from samrad.dialogue.tests.conftest import at
 from samrad.organisations.models import Organisation
 from samrad.organisations.tests.factories import GroupFactory, OrganisationFactory
 
-_api = NinjaAPI(urls_namespace="dialogue-api-test", title="Samråd API (dialogue test)")
-_api.add_router("/dialogue", router)
-urlpatterns = [
-    path("api/v1/", _api.urls),
-    path("dialog/", include("samrad.dialogue.urls")),
-    path("konto/", include("samrad.accounts.urls")),
-]
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/dialogue/series"
 
