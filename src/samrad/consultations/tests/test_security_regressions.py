@@ -2,6 +2,7 @@
 member of another (and so read its drafts), nor send a consultation in another organisation's name."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -10,10 +11,14 @@ from django.utils import timezone
 
 from samrad.accounts.models import Membership
 from samrad.accounts.tests.factories import MembershipFactory, UserFactory
+from samrad.audit.models import AuditEvent
 from samrad.consultations import referrals, services
 from samrad.consultations.deadlines import end_of_day, local_date
-from samrad.consultations.models import ConsultationSender
+from samrad.consultations.lifecycle import TransitionError
+from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Question
 from samrad.consultations.tests.factories import ConsultationFactory, QuestionFactory
+from samrad.documents.generation import make_pdf
+from samrad.documents.services import file_intake
 from samrad.organisations import services as organisation_services
 from samrad.organisations.models import Organisation
 from samrad.organisations.tests.factories import OrganisationFactory
@@ -109,3 +114,49 @@ def test_editing_cannot_hand_a_consultation_to_senders_the_coordinator_does_not_
     assert consultation.title != "Ändrad rubrik"  # the text and the senders are saved together or not at all
     with pytest.raises(PermissionDenied):
         services.consultation_set_senders(actor=coordinator, consultation=consultation, senders=[other])
+
+
+# --- Services decide by the stored rows, not by the instance a caller passes in ----------------------------
+
+
+def test_a_question_is_changed_and_logged_against_its_stored_text_even_if_the_instance_was_changed(coordinator, region):
+    consultation = ConsultationFactory.create(senders=[region])
+    question = QuestionFactory.create(consultation=consultation, text="Vad tycker ni om planen?")
+    question.text = "Vad tycker ni om förslaget?"  # already changed in memory, as a form would leave it
+    services.question_update(actor=coordinator, question=question, text="Vad tycker ni om förslaget?")
+    question.refresh_from_db()
+    assert question.text == "Vad tycker ni om förslaget?"
+    event = AuditEvent.objects.get(action="question.updated")
+    assert event.changes == {"text": ["Vad tycker ni om planen?", "Vad tycker ni om förslaget?"]}
+
+
+def test_a_question_or_document_of_someone_elses_consultation_is_refused_whatever_the_instance_says(
+    coordinator, region, ksl, mallory
+):
+    theirs = ConsultationFactory.create(senders=[ksl])
+    mine = ConsultationFactory.create(senders=[region])
+    question = QuestionFactory.create(consultation=theirs, text="KSL:s fråga")
+    stored = file_intake(actor=mallory, stream=io.BytesIO(make_pdf("KSL")), name="ksl.pdf")
+    document = ConsultationDocument.objects.create(consultation=theirs, title="KSL:s underlag", file=stored)
+
+    question.consultation = mine  # the instance claims to belong to the coordinator's own consultation
+    document.consultation = mine
+    with pytest.raises(PermissionDenied):
+        services.question_update(actor=coordinator, question=question, text="Kapad")
+    with pytest.raises(PermissionDenied):
+        services.question_remove(actor=coordinator, question=question)
+    with pytest.raises(PermissionDenied):
+        services.document_remove(actor=coordinator, document=document)
+    assert Question.objects.get(pk=question.pk).text == "KSL:s fråga"
+    assert ConsultationDocument.objects.filter(pk=document.pk).exists()
+
+
+def test_a_consultation_closed_meanwhile_is_not_edited_through_a_stale_copy(coordinator, region):
+    consultation = ConsultationFactory.create(senders=[region], open=True)
+    QuestionFactory.create(consultation=consultation)
+    stale = Consultation.objects.get(pk=consultation.pk)  # read while it was open
+    services.consultation_close(actor=coordinator, consultation=consultation)
+    with pytest.raises(TransitionError):
+        services.consultation_update(actor=coordinator, consultation=stale, title="Ändrad efter stängning")
+    consultation.refresh_from_db()
+    assert consultation.title != "Ändrad efter stängning"
