@@ -14,9 +14,22 @@ from samrad.accounts.tests.factories import MembershipFactory, UserFactory
 from samrad.audit.models import AuditEvent
 from samrad.consultations import referrals, services
 from samrad.consultations.deadlines import end_of_day, local_date
+from samrad.consultations.extensions import extension_grant, extension_grant_direct, extension_refuse
 from samrad.consultations.lifecycle import TransitionError
-from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Question
-from samrad.consultations.tests.factories import ConsultationFactory, QuestionFactory
+from samrad.consultations.models import (
+    Consultation,
+    ConsultationDocument,
+    ConsultationSender,
+    ExtensionRequest,
+    Question,
+    Referral,
+)
+from samrad.consultations.tests.factories import (
+    ConsultationFactory,
+    ExtensionRequestFactory,
+    QuestionFactory,
+    ReferralFactory,
+)
 from samrad.documents.generation import make_pdf
 from samrad.documents.services import file_intake
 from samrad.organisations import services as organisation_services
@@ -160,3 +173,29 @@ def test_a_consultation_closed_meanwhile_is_not_edited_through_a_stale_copy(coor
         services.consultation_update(actor=coordinator, consultation=stale, title="Ändrad efter stängning")
     consultation.refresh_from_db()
     assert consultation.title != "Ändrad efter stängning"
+
+
+def test_a_referral_or_extension_of_someone_elses_consultation_is_refused_whatever_the_instance_says(
+    coordinator, region, ksl, mallory, nacka
+):
+    theirs = ConsultationFactory.create(senders=[ksl], open=True)
+    QuestionFactory.create(consultation=theirs)
+    mine = ConsultationFactory.create(senders=[region], open=True)
+    referral = ReferralFactory.create(consultation=theirs, organisation=nacka, invited=True)
+    request = ExtensionRequestFactory.create(referral=referral)
+
+    referral.consultation = mine  # the instances claim to be of the coordinator's own consultation
+    request.referral = ReferralFactory.create(consultation=mine, organisation=OrganisationFactory.create())
+    deadline = local_date(theirs.deadline) + dt.timedelta(days=10)
+    with pytest.raises(PermissionDenied):
+        referrals.referral_remove(actor=coordinator, referral=referral)
+    with pytest.raises(PermissionDenied):
+        extension_grant(actor=coordinator, request=request, deadline=deadline)
+    with pytest.raises(PermissionDenied):
+        extension_refuse(actor=coordinator, request=request, note="Nej")
+    with pytest.raises(PermissionDenied):
+        extension_grant_direct(actor=coordinator, referral=referral, deadline=deadline)
+
+    assert Referral.objects.filter(pk=referral.pk, consultation=theirs).exists()
+    assert ExtensionRequest.objects.get(pk=request.pk).status == ExtensionRequest.Status.PENDING
+    assert not ExtensionRequest.objects.filter(referral_id=referral.pk).exclude(pk=request.pk).exists()
