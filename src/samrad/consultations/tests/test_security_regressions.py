@@ -12,7 +12,7 @@ from django.utils import timezone
 from samrad.accounts.models import Membership
 from samrad.accounts.tests.factories import MembershipFactory, UserFactory
 from samrad.audit.models import AuditEvent
-from samrad.consultations import referrals, services
+from samrad.consultations import referrals, responses, services
 from samrad.consultations.deadlines import end_of_day, local_date
 from samrad.consultations.extensions import extension_grant, extension_grant_direct, extension_refuse
 from samrad.consultations.lifecycle import TransitionError
@@ -23,6 +23,8 @@ from samrad.consultations.models import (
     ExtensionRequest,
     Question,
     Referral,
+    ResponseAttachment,
+    ResponseSignatory,
 )
 from samrad.consultations.tests.factories import (
     ConsultationFactory,
@@ -30,6 +32,7 @@ from samrad.consultations.tests.factories import (
     QuestionFactory,
     ReferralFactory,
 )
+from samrad.consultations.tests.factories_responses import member_of, pdf_file
 from samrad.documents.generation import make_pdf
 from samrad.documents.services import file_intake
 from samrad.organisations import services as organisation_services
@@ -199,3 +202,28 @@ def test_a_referral_or_extension_of_someone_elses_consultation_is_refused_whatev
     assert Referral.objects.filter(pk=referral.pk, consultation=theirs).exists()
     assert ExtensionRequest.objects.get(pk=request.pk).status == ExtensionRequest.Status.PENDING
     assert not ExtensionRequest.objects.filter(referral_id=referral.pk).exclude(pk=request.pk).exists()
+
+
+def test_an_attachment_or_co_signer_of_another_bodys_draft_is_refused_whatever_the_instance_says(region, nacka):
+    consultation = ConsultationFactory.create(senders=[region], open=True)
+    QuestionFactory.create(consultation=consultation)
+    solna = OrganisationFactory.create(name="Solna stad")
+    sundbyberg = OrganisationFactory.create(name="Sundbybergs stad")
+    for body in (nacka, solna, sundbyberg):
+        ReferralFactory.create(consultation=consultation, organisation=body, invited=True)
+    nacka_person, solna_person = member_of(nacka), member_of(solna)
+    nackas = responses.response_get_or_create_draft(actor=nacka_person, consultation=consultation, organisation=nacka)
+    solnas = responses.response_get_or_create_draft(actor=solna_person, consultation=consultation, organisation=solna)
+    attachment = responses.attachment_add(
+        actor=solna_person, response=solnas, stream=pdf_file(), filename="beslut.pdf", kind="decision"
+    )
+    signatory = responses.signatory_invite(actor=solna_person, response=solnas, organisation=sundbyberg)
+
+    attachment.response = nackas  # the instances claim to belong to Nacka's own draft
+    signatory.response = nackas
+    with pytest.raises(PermissionDenied):
+        responses.attachment_remove(actor=nacka_person, attachment=attachment)
+    with pytest.raises(PermissionDenied):
+        responses.signatory_remove(actor=nacka_person, signatory=signatory)
+    assert ResponseAttachment.objects.get(pk=attachment.pk).removed_at is None
+    assert ResponseSignatory.objects.filter(pk=signatory.pk).exists()
