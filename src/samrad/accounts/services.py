@@ -148,7 +148,9 @@ def membership_add(*, actor: Actor, user: User, organisation: Organisation, role
 
 @transaction.atomic
 def membership_remove(*, actor: Actor, membership: Membership) -> None:
-    """End a membership. Staff, a coordinator of that organisation, or the member themselves may do it."""
+    """End a membership. Staff, a coordinator of that organisation, or the member themselves may do it. Whose
+    membership it is and where is read from the stored row: the caller's instance counts for its key only."""
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=membership.pk)
     own = getattr(actor, "pk", None) == membership.user_id
     if not (own or _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, membership.organisation)):
         raise PermissionDenied(_("You may not remove people from this organisation."))
