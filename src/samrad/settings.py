@@ -124,8 +124,17 @@ LOGOUT_REDIRECT_URL = "core:home"
 SESAME_MAX_AGE = env.int("LOGIN_LINK_MAX_AGE", default=60 * 60 * 24)  # seconds a login link stays valid
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "sesame"  # noqa: S105 - the query parameter name, not a secret
-# How many login links one address or one client may ask for per hour.
-LOGIN_LINK_RATE = env.str("LOGIN_LINK_RATE", default="5/h")
+# Login-link limits (accounts.services.login_link_request). Rates are "count/period": "5/h", "300/h", "10/15m".
+# Mails to one address; over it nothing more is sent while the newest link is unused and valid (the page answers
+# the same). LOGIN_LINK_RATE is the older name of this setting.
+LOGIN_LINK_MAILS_PER_ADDRESS = env.str(
+    "LOGIN_LINK_MAILS_PER_ADDRESS", default=env.str("LOGIN_LINK_RATE", default="5/h")
+)
+# Requests from one client for one address; over it, as above.
+LOGIN_LINK_CLIENT_ADDRESS_RATE = env.str("LOGIN_LINK_CLIENT_ADDRESS_RATE", default="3/h")
+# Requests from one client (IP address; IPv6 per /64) for any address: high, since a whole office shares one
+# outgoing address; over it the client is asked to wait (HTTP 429).
+LOGIN_LINK_CLIENT_RATE = env.str("LOGIN_LINK_CLIENT_RATE", default="300/h")
 # Failed staff password logins allowed per client.
 PASSWORD_LOGIN_RATE = env.str("PASSWORD_LOGIN_RATE", default="10/15m")
 # Behind a proxy, the request header that holds the client's address (e.g. HTTP_X_REAL_IP); REMOTE_ADDR if unset.
