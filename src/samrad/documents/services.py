@@ -4,7 +4,6 @@ extraction of its text, which the intake queues as a background task once the fi
 import hashlib
 import logging
 from functools import partial
-from pathlib import PurePath
 from typing import Any, BinaryIO, cast
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from samrad.audit.services import audit_record
 from samrad.documents.extraction import Extraction, ExtractionError, extract_pages
 from samrad.documents.inspection import ALL_TYPES, FileRejected, inspect_file
 from samrad.documents.models import DocumentPage, StoredFile
+from samrad.documents.naming import name_with_extension
 from samrad.documents.signals import text_extracted
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,8 @@ def file_intake(
     while chunk := stream.read(1024 * 1024):
         digest.update(chunk)
     stream.seek(0)
-    original = PurePath(name.replace("\\", "/")).name.strip()[:255] or f"file{file_type.extension}"
+    # The client's name, with the extension of the type found here (never the one the client claimed).
+    original = name_with_extension(name, file_type.extension)
     has_text = file_type.kind in TEXT_KINDS
     with transaction.atomic():
         stored = StoredFile(

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ from samrad.consultations.tests.factories import (
 )
 from samrad.consultations.tests.factories_responses import member_of, pdf_file
 from samrad.documents.generation import make_pdf
+from samrad.documents.models import StoredFile
 from samrad.documents.services import file_intake
 from samrad.organisations import services as organisation_services
 from samrad.organisations.models import Organisation
@@ -227,3 +229,48 @@ def test_an_attachment_or_co_signer_of_another_bodys_draft_is_refused_whatever_t
         responses.signatory_remove(actor=nacka_person, signatory=signatory)
     assert ResponseAttachment.objects.get(pk=attachment.pk).removed_at is None
     assert ResponseSignatory.objects.filter(pk=signatory.pk).exists()
+
+
+# --- Stored files are named by the type the intake found, never by the uploader's extension ----------------
+
+
+def _answer_page(consultation, organisation, name="consultations:respond", *extra):
+    return reverse(name, args=[consultation.pk, organisation.pk, *extra])
+
+
+def test_a_pdf_uploaded_as_exe_is_stored_and_downloaded_as_pdf_and_a_pdf_html_polyglot_never_as_html(
+    client, region, nacka
+):
+    consultation = ConsultationFactory.create(senders=[region], open=True)
+    QuestionFactory.create(consultation=consultation)
+    ReferralFactory.create(consultation=consultation, organisation=nacka, invited=True)
+    client.force_login(member_of(nacka))
+    polyglot = make_pdf("Beslut") + b"\n<html><body><script>alert(document.cookie)</script></body></html>\n"
+    for upload_name, content, expected in (
+        ("x.exe", make_pdf("Protokollsutdrag"), "x.pdf"),
+        ("beslut.html", polyglot, "beslut.pdf"),
+    ):
+        added = client.post(
+            _answer_page(consultation, nacka, "consultations:attachment_add"),
+            {"attachment-kind": "decision", "attachment-file": SimpleUploadedFile(upload_name, content, "text/html")},
+        )
+        assert added.status_code == 302, added.content
+        attachment = ResponseAttachment.objects.filter(removed_at__isnull=True).latest("id")
+        assert attachment.file.original_name == expected
+        download = client.get(_answer_page(consultation, nacka, "consultations:attachment_download", attachment.pk))
+        assert download.status_code == 200
+        assert download["Content-Type"] == "application/pdf"
+        assert download["Content-Disposition"] == f'attachment; filename="{expected}"'
+        assert download["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(download.streaming_content) == content
+        assert expected in client.get(_answer_page(consultation, nacka)).text
+
+
+def test_files_stored_before_the_names_were_corrected_download_under_their_detected_type(client, region):
+    consultation = ConsultationFactory.create(senders=[region], open=True)
+    stored = file_intake(actor="import", stream=io.BytesIO(make_pdf("Underlag")), name="underlag.pdf")
+    StoredFile.objects.filter(pk=stored.pk).update(original_name="underlag.exe")  # as an older intake kept it
+    document = ConsultationDocument.objects.create(consultation=consultation, title="Underlag", file=stored)
+    download = client.get(reverse("consultations:document", args=[consultation.pk, document.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="underlag.pdf"'
+    assert download["Content-Type"] == "application/pdf"
