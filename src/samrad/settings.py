@@ -291,6 +291,15 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CSP = {} if DEBUG else CONTENT_SECURITY_POLICY
 SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY if DEBUG else {}
 
+# --- Audit log anchoring (docs/operations.md, "Audit log") -------------------------------------------------------
+# The key that seals every audit event (an HMAC): keep it outside the database and its backups. Unset, a key derived
+# from SECRET_KEY is used (and `check --deploy` warns). Keys replaced earlier stay in AUDIT_CHAIN_OLD_KEYS.
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
+AUDIT_CHAIN_OLD_KEYS = env.list("AUDIT_CHAIN_OLD_KEYS", default=[])
+# An append-only file the chain head is exported to every AUDIT_ANCHOR_INTERVAL seconds (unset: no export).
+AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default="")
+AUDIT_ANCHOR_INTERVAL = env.int("AUDIT_ANCHOR_INTERVAL", default=60 * 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

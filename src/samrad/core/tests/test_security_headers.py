@@ -29,7 +29,7 @@ PROJECT_DIR = Path(settings.BASE_DIR).parent.parent
 
 def production_environment() -> dict[str, str]:
     """What an operator sets (see .env.example): DEBUG off, a real key, the host, TLS at the proxy."""
-    keep = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "SECURE_"))}
+    keep = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "SECURE_", "AUDIT_"))}
     return {
         **keep,
         "DJANGO_SETTINGS_MODULE": "samrad.settings",
@@ -40,6 +40,7 @@ def production_environment() -> dict[str, str]:
         "SITE_URL": "https://samrad.example.se",
         "BEHIND_TLS_PROXY": "1",
         "SECURE_COOKIES": "1",
+        "AUDIT_CHAIN_KEY": secrets.token_urlsafe(48),
         "PYTHONPATH": str(PROJECT_DIR / "src"),
     }
 
@@ -47,6 +48,7 @@ def production_environment() -> dict[str, str]:
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     environment = production_environment()
     environment["SAMRAD_VAR_DIR"] = str(tmp_path)
+    environment["AUDIT_ANCHOR_FILE"] = str(tmp_path / "audit-anchors.jsonl")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=PROJECT_DIR,
