@@ -7,6 +7,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent  # src/samrad
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samrad.ui.middleware.ChosenLanguageMiddleware",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Pages for a signed-in person (drafts, receipts, personal data) are private and never stored by caches.
+    "samrad.ui.cache.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # htmx requests without a session: a 401 the page understands, never the login page as a fragment.
@@ -133,8 +137,17 @@ LOGOUT_REDIRECT_URL = "core:home"
 SESAME_MAX_AGE = env.int("LOGIN_LINK_MAX_AGE", default=60 * 60 * 24)  # seconds a login link stays valid
 SESAME_ONE_TIME = True
 SESAME_TOKEN_NAME = "sesame"  # noqa: S105 - the query parameter name, not a secret
-# How many login links one address or one client may ask for per hour.
-LOGIN_LINK_RATE = env.str("LOGIN_LINK_RATE", default="5/h")
+# Login-link limits (accounts.services.login_link_request). Rates are "count/period": "5/h", "300/h", "10/15m".
+# Mails to one address; over it nothing more is sent while the newest link is unused and valid (the page answers
+# the same). LOGIN_LINK_RATE is the older name of this setting.
+LOGIN_LINK_MAILS_PER_ADDRESS = env.str(
+    "LOGIN_LINK_MAILS_PER_ADDRESS", default=env.str("LOGIN_LINK_RATE", default="5/h")
+)
+# Requests from one client for one address; over it, as above.
+LOGIN_LINK_CLIENT_ADDRESS_RATE = env.str("LOGIN_LINK_CLIENT_ADDRESS_RATE", default="3/h")
+# Requests from one client (IP address; IPv6 per /64) for any address: high, since a whole office shares one
+# outgoing address; over it the client is asked to wait (HTTP 429).
+LOGIN_LINK_CLIENT_RATE = env.str("LOGIN_LINK_CLIENT_RATE", default="300/h")
 # Failed staff password logins allowed per client.
 PASSWORD_LOGIN_RATE = env.str("PASSWORD_LOGIN_RATE", default="10/15m")
 # Behind a proxy, the request header that holds the client's address (e.g. HTTP_X_REAL_IP); REMOTE_ADDR if unset.
@@ -297,7 +310,44 @@ FILE_UPLOAD_HANDLERS = [
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto, requests it received over https count as secure.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# Production is https only: plain http is redirected (the health check excepted, for load balancers that probe
+# the backend directly) and browsers are told to use https for a year (HSTS, sent only over https). The demo
+# (DEBUG on) and the tests run on plain http with both off.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# The preload flag only takes effect once the registrable domain is submitted to the browsers' preload list.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Content security policy (Django's own, django.middleware.csp): only this site's own scripts, styles, fonts and
+# images; no inline script or style, no plugins, no framing. Templates put every script and style in static files.
+# With DEBUG on it only reports (Django's debug pages carry inline styles and scripts).
+CONTENT_SECURITY_POLICY = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+SECURE_CSP = {} if DEBUG else CONTENT_SECURITY_POLICY
+SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY if DEBUG else {}
+
+# --- Audit log anchoring (docs/operations.md, "Audit log") -------------------------------------------------------
+# The key that seals every audit event (an HMAC): keep it outside the database and its backups. Unset, a key derived
+# from SECRET_KEY is used (and `check --deploy` warns). Keys replaced earlier stay in AUDIT_CHAIN_OLD_KEYS.
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
+AUDIT_CHAIN_OLD_KEYS = env.list("AUDIT_CHAIN_OLD_KEYS", default=[])
+# An append-only file the chain head is exported to every AUDIT_ANCHOR_INTERVAL seconds (unset: no export).
+AUDIT_ANCHOR_FILE = env.str("AUDIT_ANCHOR_FILE", default="")
+AUDIT_ANCHOR_INTERVAL = env.int("AUDIT_ANCHOR_INTERVAL", default=60 * 60)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-use-anywhere-else")
 os.environ.setdefault("DEBUG", "0")
+# The test client and the live server speak plain http.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SAMRAD_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "var", "test"))
 
 from samrad.settings import *  # noqa: F403

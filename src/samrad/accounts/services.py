@@ -1,6 +1,7 @@
 """Every write about people: accounts, memberships, and logging in by link."""
 
 import enum
+import time
 import uuid
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from samrad.accounts.login_links import login_link_url, login_link_user, login_link_validity_text
 from samrad.accounts.models import Membership, User
 from samrad.accounts.selectors import user_find_by_email, user_is_coordinator, user_is_coordinator_of, users_with_email
-from samrad.accounts.throttles import throttle_hit
+from samrad.accounts.throttles import mark_get, mark_set, throttle_hit, throttle_reached
 from samrad.actors import Actor
 from samrad.audit.services import audit_record, model_changes
 from samrad.notifications.services import email_enqueue
@@ -148,7 +149,9 @@ def membership_add(*, actor: Actor, user: User, organisation: Organisation, role
 
 @transaction.atomic
 def membership_remove(*, actor: Actor, membership: Membership) -> None:
-    """End a membership. Staff, a coordinator of that organisation, or the member themselves may do it."""
+    """End a membership. Staff, a coordinator of that organisation, or the member themselves may do it. Whose
+    membership it is and where is read from the stored row: the caller's instance counts for its key only."""
+    membership = Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=membership.pk)
     own = getattr(actor, "pk", None) == membership.user_id
     if not (own or _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, membership.organisation)):
         raise PermissionDenied(_("You may not remove people from this organisation."))
@@ -166,22 +169,58 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
 
 
 class LoginLinkOutcome(enum.Enum):
-    ACCEPTED = "accepted"  # a link was sent if the address belongs to an active account; say nothing more
-    THROTTLED = "throttled"  # too many requests for this address or from this client; nothing was sent
+    # The one answer for every address, known or not, whether or not a message went out: "if the address has an
+    # account, a link is on its way". Nothing about the address is ever refused in a way the asker can see.
+    ACCEPTED = "accepted"
+    # This client (IP address, IPv6 per /64) has asked far more often than any office does; nothing was looked
+    # up or sent. Says nothing about the address.
+    CLIENT_THROTTLED = "client_throttled"
+
+
+LINK_SENT_SCOPE = "login_link.sent"
+
+
+def _unused_link_outstanding(user: User) -> bool:
+    """Whether the newest link mailed to `user` can still log them in: younger than a link lives and sent after
+    their last login (logging in spends every earlier link)."""
+    sent_at = mark_get(scope=LINK_SENT_SCOPE, value=str(user.pk))
+    if sent_at is None or time.time() - sent_at >= settings.SESAME_MAX_AGE:
+        return False
+    return user.last_login is None or sent_at > user.last_login.timestamp()
 
 
 def login_link_request(*, email: str, request_ip: str, next_url: str = "") -> LoginLinkOutcome:
-    """Someone asks for a login link. Known and unknown addresses take the same path as far as possible (both
-    counters, one look-up) and get the same outcome, so the answer never tells whether an account exists."""
+    """Someone asks for a login link. Nobody can keep a person from signing in, nor an office behind one IP
+    address from signing in its people, and nobody can flood a mailbox or probe the register:
+
+    - per client: LOGIN_LINK_CLIENT_RATE requests (high: meant for abuse, not for an office's shared address);
+      over it the client is told to wait (CLIENT_THROTTLED), whatever address it asked for;
+    - per address: LOGIN_LINK_MAILS_PER_ADDRESS mails, and per (client, address) LOGIN_LINK_CLIENT_ADDRESS_RATE
+      requests. Over either, nothing more is sent *while the newest link is unused and valid*: the person already
+      has a working link in their inbox. Once it is spent (they logged in) or expired, the next request sends one,
+      so a stranger's requests can use up the mails but never leave the owner without a link.
+
+    Known and unknown addresses take the same path as far as possible (the same counters, one look-up) and get
+    the same answer, so the answer never tells whether an account exists."""
     address = email.strip()
-    rate = settings.LOGIN_LINK_RATE
-    over_address = throttle_hit(scope="login_link.email", value=address.lower(), rate=rate)
-    over_client = throttle_hit(scope="login_link.ip", value=request_ip, rate=rate)
+    key = address.lower()
+    if throttle_hit(scope="login_link.client", value=request_ip, rate=settings.LOGIN_LINK_CLIENT_RATE):
+        return LoginLinkOutcome.CLIENT_THROTTLED
+    over_pair = throttle_hit(
+        scope="login_link.client_address", value=f"{request_ip}\n{key}", rate=settings.LOGIN_LINK_CLIENT_ADDRESS_RATE
+    )
     user = user_find_by_email(address)
-    if over_address or over_client:
-        return LoginLinkOutcome.THROTTLED
-    if user is not None:
+    if user is None:
+        return LoginLinkOutcome.ACCEPTED
+    with transaction.atomic():
+        # One request at a time per person decides whether to send, so that racing requests cannot both pass.
+        user = User.objects.select_for_update().get(pk=user.pk)
+        over_address = throttle_reached(scope="login_link.mails", value=key, rate=settings.LOGIN_LINK_MAILS_PER_ADDRESS)
+        if (over_pair or over_address) and _unused_link_outstanding(user):
+            return LoginLinkOutcome.ACCEPTED  # silently nothing: their inbox holds a link that works
+        throttle_hit(scope="login_link.mails", value=key, rate=settings.LOGIN_LINK_MAILS_PER_ADDRESS)
         login_link_send(user=user, next_url=next_url)
+        mark_set(scope=LINK_SENT_SCOPE, value=str(user.pk), seconds=settings.SESAME_MAX_AGE)
     return LoginLinkOutcome.ACCEPTED
 
 

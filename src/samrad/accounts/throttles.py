@@ -81,6 +81,22 @@ def throttle_reached(*, scope: str, value: str, rate: str) -> bool:
     return int(count) >= parsed.limit
 
 
+def _mark_key(scope: str, value: str) -> str:
+    digest = salted_hmac("samrad.accounts.throttles", f"{scope}\n{value}", algorithm="sha256").hexdigest()
+    return f"throttle-mark:{scope}:{digest}"
+
+
+def mark_set(*, scope: str, value: str, seconds: int) -> None:
+    """Remember that something happened to `value` in `scope` now (e.g. a login link was mailed), for `seconds`."""
+    cache.set(_mark_key(scope, value), time.time(), timeout=seconds)
+
+
+def mark_get(*, scope: str, value: str) -> float | None:
+    """When `mark_set` last ran for `value` in `scope` (a Unix time), or None if never or long ago."""
+    stamp = cache.get(_mark_key(scope, value))
+    return float(stamp) if stamp is not None else None
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address for rate limits. IPv6 clients are counted per /64, the smallest block a
     household or office usually gets. Behind a reverse proxy, set CLIENT_IP_HEADER (e.g. "HTTP_X_REAL_IP")

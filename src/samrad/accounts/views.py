@@ -38,7 +38,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
             if outcome is LoginLinkOutcome.ACCEPTED:
                 return redirect("accounts:login_link_sent")
-            throttled = True
+            throttled = True  # this client asked far too often: says nothing about the address
     else:
         form = LoginLinkRequestForm(initial={"next": safe_next_url(request.GET.get("next"))})
     return render(

@@ -1,4 +1,5 @@
-"""The append-only audit log. Each event carries the hash of the one before it (see services.audit_verify)."""
+"""The append-only audit log. Each event carries the hash of the one before it and a seal made with a key outside
+the database (see chain.py and services.audit_verify)."""
 
 from typing import Any
 
@@ -43,6 +44,9 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("changes"), default=dict)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # HMAC of `hash` with a key kept outside the database (see chain.py), and that key's fingerprint.
+    seal = models.CharField(_("seal"), max_length=64, blank=True, default="")
+    seal_key = models.CharField(_("seal key"), max_length=16, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

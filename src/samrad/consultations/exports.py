@@ -45,6 +45,7 @@ from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.deadlines import local_zone
 from samrad.consultations.models import Consultation, Question, Response, ResponseSignatory, Stance, Submission
+from samrad.documents.naming import download_name
 
 CSV_DELIMITER = ";"
 CSV_BOM = "\ufeff"
@@ -427,7 +428,7 @@ def attachments_zip_write(consultation: Consultation, target: IO[bytes]) -> Arch
             names: set[str] = set()
             stamp = _local(submission.submitted_at) or dt.datetime(1980, 1, 1)
             for stored in attachments:
-                name = _unique(safe_file_name(stored.original_name, fallback=f"bilaga{stored.extension}"), names)
+                name = _unique(safe_file_name(download_name(stored), fallback=f"bilaga{stored.extension}"), names)
                 info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp.timetuple()[:6])
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.file_size = stored.size

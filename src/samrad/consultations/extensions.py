@@ -187,12 +187,17 @@ def _grant(
     return request
 
 
-def _lock_pending(request: ExtensionRequest) -> tuple[ExtensionRequest, Referral]:
+def _lock_pending(actor: Actor, request: ExtensionRequest) -> tuple[ExtensionRequest, Referral]:
+    """The stored request and its referral, locked, once `actor` may decide it: who runs the consultation is
+    asked of the stored rows, never of the caller's instance (it may be stale or point elsewhere)."""
+    referral_id = ExtensionRequest.objects.values_list("referral_id", flat=True).get(pk=request.pk)
     referral = (
         Referral.objects.select_for_update(of=("self",))
         .select_related("organisation", "consultation")
-        .get(pk=request.referral_id)
+        .get(pk=referral_id)
     )
+    _require_manager(actor, referral.consultation)
+    _require_open(referral.consultation)
     locked = ExtensionRequest.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=request.pk)
     if locked.status != ExtensionRequest.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
@@ -205,7 +210,7 @@ def extension_grant(*, actor: Actor, request: ExtensionRequest, deadline: dt.dat
     _require_manager(actor, consultation)
     _require_open(consultation)
     with transaction.atomic():
-        locked, referral = _lock_pending(request)
+        locked, referral = _lock_pending(actor, request)
         return _grant(
             actor=actor,
             consultation=referral.consultation,
@@ -225,7 +230,7 @@ def extension_refuse(*, actor: Actor, request: ExtensionRequest, note: str) -> E
     if not note:
         raise ValidationError({"note": _("Say why the request is refused.")})
     with transaction.atomic():
-        locked, referral = _lock_pending(request)
+        locked, referral = _lock_pending(actor, request)
         locked.status = ExtensionRequest.Status.REFUSED
         locked.decided_by = actor
         locked.decided_at = timezone.now()
@@ -252,6 +257,8 @@ def extension_grant_direct(*, actor: Actor, referral: Referral, deadline: dt.dat
             .select_related("organisation", "consultation")
             .get(pk=referral.pk)
         )
+        _require_manager(actor, locked.consultation)  # as stored, not as the caller's instance says
+        _require_open(locked.consultation)
         if locked.status in ANSWERED:
             raise ValidationError(_("%(name)s has already answered or declined.") % {"name": locked.organisation.name})
         request = _grant(

@@ -143,10 +143,11 @@ def referral_has_answered(referral: Referral) -> bool:
 
 def referral_remove(*, actor: Actor, referral: Referral) -> None:
     """Take a body off the list. Refused once it has answered: its answer must stay accounted for."""
-    consultation = referral.consultation
-    _require_manager(actor, consultation)
+    # The consultation the referral belongs to as stored: the caller's instance counts for its primary key only.
+    consultation_id = Referral.objects.values_list("consultation_id", flat=True).get(pk=referral.pk)
     with transaction.atomic():
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        locked = Consultation.objects.select_for_update().get(pk=consultation_id)
+        _require_manager(actor, locked)
         _require_list_editable(locked)
         referral = Referral.objects.select_related("organisation").get(pk=referral.pk)
         if referral_has_answered(referral):

@@ -516,7 +516,8 @@ def attachment_add(
 
 def attachment_remove(*, actor: Actor, attachment: ResponseAttachment, now: dt.datetime | None = None) -> None:
     """Take an attachment out of the draft. The file stays: an earlier submission may include it."""
-    response = attachment.response
+    # Whose draft it is, as stored: the caller's instance counts for its primary key only.
+    response = Response.objects.get(attachments__pk=attachment.pk)
     _require_author(actor, response)
     _require_answering(response.consultation)
     now = now or timezone.now()
@@ -893,7 +894,8 @@ def signatory_confirm(
 
 def signatory_remove(*, actor: Actor, signatory: ResponseSignatory) -> None:
     """The drafting organisation withdraws an invitation that has not been confirmed."""
-    response = signatory.response
+    # Whose answer it is, as stored: the caller's instance counts for its primary key only.
+    response = Response.objects.get(signatories__pk=signatory.pk)
     _require_author(actor, response)
     _require_answering(response.consultation)
     with transaction.atomic():

@@ -106,12 +106,12 @@ def consultation_create(
 def consultation_update(*, actor: Actor, consultation: Consultation, **fields: Any) -> Consultation:
     """Change the editable fields. While open, the deadline can only move later (an extension for everyone)."""
     _require_manager(actor, consultation)
-    _require_phase(consultation, "edit")
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _require_phase(locked, "edit")  # the stored status: the caller's copy may be from before a close
         before = {name: getattr(locked, name) for name in EDITABLE_FIELDS}
         if "reminder_days" in fields:
             fields["reminder_days"] = _clean_reminder_days(fields["reminder_days"])
@@ -198,31 +198,37 @@ def question_add(
     return question
 
 
+def _question_locked(actor: Actor, question: Question) -> Question:
+    """The stored question, locked, once the actor may edit its consultation's questions now. The caller's
+    instance counts for its primary key only: it may hold unsaved changes or point at another consultation."""
+    locked = Question.objects.select_for_update(of=("self",)).select_related("consultation").get(pk=question.pk)
+    _require_manager(actor, locked.consultation)
+    _require_phase(locked.consultation, "edit_questions")
+    return locked
+
+
 def question_update(*, actor: Actor, question: Question, **fields: Any) -> Question:
-    consultation = question.consultation
-    _require_manager(actor, consultation)
-    _require_phase(consultation, "edit_questions")
     names = ["text", "kind", "help_text", "section"]
-    before = {name: getattr(question, name) for name in names}
+    unknown = set(fields) - set(names)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
+        locked = _question_locked(actor, question)
+        before = {name: getattr(locked, name) for name in names}
         for name, value in fields.items():
-            if name not in names:
-                raise ValueError(f"Not editable: {name}")
-            setattr(question, name, value.strip() if isinstance(value, str) else value)
-        changes = model_changes(question, names, before)
+            setattr(locked, name, value.strip() if isinstance(value, str) else value)
+        changes = model_changes(locked, names, before)
         if changes:
-            question.save()
-            audit_record(actor=actor, action="question.updated", target=question, changes=changes)
-    return question
+            locked.save()
+            audit_record(actor=actor, action="question.updated", target=locked, changes=changes)
+    return locked
 
 
 def question_remove(*, actor: Actor, question: Question) -> None:
-    consultation = question.consultation
-    _require_manager(actor, consultation)
-    _require_phase(consultation, "edit_questions")
     with transaction.atomic():
-        audit_record(actor=actor, action="question.removed", target=question, changes={"text": [question.text, None]})
-        question.delete()
+        locked = _question_locked(actor, question)
+        audit_record(actor=actor, action="question.removed", target=locked, changes={"text": [locked.text, None]})
+        locked.delete()
 
 
 def question_move(*, actor: Actor, question: Question, up: bool) -> None:
@@ -270,17 +276,22 @@ def document_add(
 
 
 def document_remove(*, actor: Actor, document: ConsultationDocument) -> None:
-    consultation = document.consultation
-    _require_manager(actor, consultation)
-    _require_phase(consultation, "edit_documents")
     with transaction.atomic():
+        # Whose document it is, as stored (the caller's instance counts for its primary key only).
+        locked = (
+            ConsultationDocument.objects.select_for_update(of=("self",))
+            .select_related("consultation")
+            .get(pk=document.pk)
+        )
+        _require_manager(actor, locked.consultation)
+        _require_phase(locked.consultation, "edit_documents")
         audit_record(
             actor=actor,
             action="consultation.document_removed",
-            target=document,
-            changes={"title": [document.title, None], "file": document.file_id},
+            target=locked,
+            changes={"title": [locked.title, None], "file": locked.file_id},
         )
-        document.delete()
+        locked.delete()
 
 
 # --- Lifecycle ---------------------------------------------------------------------------------------------

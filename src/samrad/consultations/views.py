@@ -41,6 +41,7 @@ from samrad.consultations.responses import ConflictError, DetailsConflictError, 
 from samrad.consultations.selectors_responses import RespondTarget
 from samrad.documents.inspection import FileRejected
 from samrad.documents.models import StoredFile
+from samrad.documents.naming import download_name
 
 PAGE_SIZE = 20
 RESPOND_TEMPLATE = "consultations/respond/page.html"
@@ -52,7 +53,9 @@ def _file_response(stored: StoredFile) -> FileResponse:
         handle = stored.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name(stored), content_type=stored.content_type
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 

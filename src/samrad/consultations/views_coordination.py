@@ -47,6 +47,7 @@ from samrad.consultations.invitations import pending_invitations
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Consultation, ConsultationDocument, ExtensionRequest, Question, Referral
 from samrad.documents.inspection import FileRejected
+from samrad.documents.naming import download_name
 from samrad.errors import ServiceError
 from samrad.ui import decorators as ui_decorators
 from samrad.ui.feedback import message_error, show_error
@@ -330,7 +331,7 @@ def document_list(request: HttpRequest, consultation: Consultation) -> HttpRespo
 def document_download(request: HttpRequest, consultation: Consultation, document_pk: int) -> FileResponse:
     stored = _document(consultation, document_pk).file
     return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
+        stored.file.open("rb"), as_attachment=True, filename=download_name(stored), content_type=stored.content_type
     )
 
 

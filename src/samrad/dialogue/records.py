@@ -18,7 +18,7 @@ from samrad.consultations.models import Consultation
 from samrad.dialogue import access, mailings
 from samrad.dialogue.models import ActionPoint, Attendance, DialogueSeries, Input, Meeting, Minutes, Registration, Topic
 from samrad.dialogue.richtext import richtext_clean
-from samrad.dialogue.services import check_can_manage
+from samrad.dialogue.services import check_can_manage, check_can_manage_meeting
 from samrad.documents.services import DOCUMENT_KINDS, file_intake
 from samrad.organisations.models import Organisation
 
@@ -29,12 +29,19 @@ def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _check_can_manage_record(actor: Actor, model: type[Minutes | ActionPoint | Attendance], record: Any) -> Meeting:
+    """Check against the series of the meeting the record belongs to as stored: a caller's instance counts
+    for its primary key only (its `meeting` may be stale or changed)."""
+    meeting_id = model.objects.values_list("meeting_id", flat=True).get(pk=record.pk)
+    return check_can_manage_meeting(actor, Meeting(pk=meeting_id))
+
+
 # --- Minutes -----------------------------------------------------------------------------------------------
 
 
 def minutes_save(*, actor: Actor, meeting: Meeting, body: str, publish: bool = False) -> Minutes:
     """Write or rewrite the minutes (sanitised rich text). With `publish`, publish them too."""
-    check_can_manage(actor, meeting.series)
+    meeting = check_can_manage_meeting(actor, meeting)
     clean = richtext_clean(body)
     if not clean:
         raise ValidationError({"body": _("Write the minutes before saving them.")})
@@ -56,8 +63,7 @@ def minutes_save(*, actor: Actor, meeting: Meeting, body: str, publish: bool = F
 
 def minutes_publish(*, actor: Actor, minutes: Minutes) -> Minutes:
     """Publish the minutes and tell the participants: everyone registered and everyone recorded as present."""
-    meeting = minutes.meeting
-    check_can_manage(actor, meeting.series)
+    meeting = _check_can_manage_record(actor, Minutes, minutes)
     with transaction.atomic():
         current = Minutes.objects.select_for_update().select_related("meeting__series").get(pk=minutes.pk)
         if current.is_published:
@@ -93,7 +99,7 @@ def minutes_publish(*, actor: Actor, minutes: Minutes) -> Minutes:
 
 def minutes_link_consultation(*, actor: Actor, minutes: Minutes, consultation: Consultation | None) -> Minutes:
     """Record (or clear) the consultation that a meeting's minutes fed into."""
-    check_can_manage(actor, minutes.meeting.series)
+    _check_can_manage_record(actor, Minutes, minutes)
     with transaction.atomic():
         previous = minutes.consultation_id
         if previous == (consultation.pk if consultation else None):
@@ -121,7 +127,7 @@ def action_point_add(
     owner: Organisation | None = None,
     due_date: dt.date | None = None,
 ) -> ActionPoint:
-    check_can_manage(actor, meeting.series)
+    meeting = check_can_manage_meeting(actor, meeting)
     point = ActionPoint(meeting=meeting, kind=kind, description=description.strip(), owner=owner, due_date=due_date)
     point.full_clean()
     with transaction.atomic():
@@ -142,7 +148,7 @@ def action_point_add(
 
 
 def action_point_set_done(*, actor: Actor, point: ActionPoint, done: bool) -> ActionPoint:
-    check_can_manage(actor, point.meeting.series)
+    _check_can_manage_record(actor, ActionPoint, point)
     if point.done == done:
         return point
     with transaction.atomic():
@@ -159,7 +165,7 @@ def action_point_set_done(*, actor: Actor, point: ActionPoint, done: bool) -> Ac
 
 
 def action_point_remove(*, actor: Actor, point: ActionPoint) -> None:
-    check_can_manage(actor, point.meeting.series)
+    _check_can_manage_record(actor, ActionPoint, point)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -176,7 +182,7 @@ def action_point_remove(*, actor: Actor, point: ActionPoint) -> None:
 def attendance_set(*, actor: Actor, meeting: Meeting, present: Iterable[User]) -> dict[str, int]:
     """Record which registered people came (those not in `present` are recorded as absent). Walk-ins recorded
     with attendance_add_walk_in are left alone. Returns {"added": n, "removed": m}."""
-    check_can_manage(actor, meeting.series)
+    meeting = check_can_manage_meeting(actor, meeting)
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("Attendance can be recorded once the meeting has started."))
     present_ids = {user.pk for user in present}
@@ -209,7 +215,7 @@ def attendance_set(*, actor: Actor, meeting: Meeting, present: Iterable[User]) -
 
 def attendance_add_walk_in(*, actor: Actor, meeting: Meeting, organisation: Organisation, name: str) -> Attendance:
     """Record someone who came without registering (by name, for their organisation)."""
-    check_can_manage(actor, meeting.series)
+    meeting = check_can_manage_meeting(actor, meeting)
     attendance = Attendance(meeting=meeting, organisation=organisation, name=" ".join(name.split()))
     attendance.full_clean()
     with transaction.atomic():
@@ -224,7 +230,7 @@ def attendance_add_walk_in(*, actor: Actor, meeting: Meeting, organisation: Orga
 
 
 def attendance_remove(*, actor: Actor, attendance: Attendance) -> None:
-    check_can_manage(actor, attendance.meeting.series)
+    _check_can_manage_record(actor, Attendance, attendance)
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -297,7 +303,7 @@ def input_submit(
 
 def input_link_consultation(*, actor: Actor, item: Input, consultation: Consultation | None) -> Input:
     """Record (or clear) the consultation that a piece of input fed into."""
-    check_can_manage(actor, item.series)
+    check_can_manage(actor, Input.objects.select_related("series").get(pk=item.pk).series)  # as stored
     with transaction.atomic():
         previous = item.consultation_id
         if previous == (consultation.pk if consultation else None):

@@ -65,6 +65,17 @@ def check_can_manage(actor: Actor, series: DialogueSeries) -> None:
         raise PermissionDenied(_("You do not run this dialogue series."))
 
 
+def check_can_manage_meeting(actor: Actor, meeting: Meeting, *, lock: bool = False) -> Meeting:
+    """Check against the meeting's series as stored (a caller's instance counts for its primary key only: it
+    may be stale or changed) and return the stored meeting; with `lock` (inside a transaction) locked."""
+    meetings = Meeting.objects.select_related("series")
+    if lock:
+        meetings = meetings.select_for_update(of=("self",))
+    stored = meetings.get(pk=meeting.pk)
+    check_can_manage(actor, stored.series)
+    return stored
+
+
 def _check_organisers(actor: Actor, organisers: list[Organisation]) -> None:
     if not organisers:
         raise ValidationError({"organisers": _("A series needs at least one organiser.")})
@@ -173,16 +184,16 @@ def topic_add(*, actor: Actor, series: DialogueSeries, title: str, description: 
 
 def topic_remove(*, actor: Actor, topic: Topic) -> None:
     """Remove a topic; input given on it is kept, without a topic."""
-    series = topic.series
-    check_can_manage(actor, series)
     with transaction.atomic():
+        stored = Topic.objects.select_for_update(of=("self",)).select_related("series").get(pk=topic.pk)
+        check_can_manage(actor, stored.series)  # the topic's series as stored, not as the instance says
         audit_record(
             actor=actor,
             action="dialogue.topic.remove",
-            target=series,
-            changes={"topic": [topic.title, None], "topic_id": topic.pk},
+            target=stored.series,
+            changes={"topic": [stored.title, None], "topic_id": stored.pk},
         )
-        topic.delete()
+        stored.delete()
 
 
 # --- Invited organisations ---------------------------------------------------------------------------------
@@ -338,9 +349,8 @@ def meeting_update(*, actor: Actor, meeting: Meeting, data: dict[str, Any]) -> M
     unknown = set(data) - set(MEETING_FIELDS) - {"for_groups", "for_organisations"}
     if unknown:
         raise ValueError(f"meeting_update does not change {sorted(unknown)}")
-    check_can_manage(actor, meeting.series)
     with transaction.atomic():
-        current = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+        current = check_can_manage_meeting(actor, meeting, lock=True)
         if current.is_cancelled:
             raise ValidationError(_("A cancelled meeting cannot be changed."))
         before = {name: getattr(current, name) for name in MEETING_FIELDS}
@@ -400,9 +410,8 @@ def meeting_send_invitations(*, actor: Actor, meeting: Meeting) -> int:
     """E-mail the invitation with its calendar file to the people of every organisation the meeting is for.
     Sending again reaches only people who have not had it (e.g. of an organisation invited since). Returns how
     many were sent now."""
-    check_can_manage(actor, meeting.series)
     with transaction.atomic():
-        current = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+        current = check_can_manage_meeting(actor, meeting, lock=True)
         if current.is_cancelled:
             raise ValidationError(_("A cancelled meeting cannot be sent out."))
         if current.starts_at <= timezone.now():
@@ -429,9 +438,8 @@ def meeting_send_invitations(*, actor: Actor, meeting: Meeting) -> int:
 def meeting_cancel(*, actor: Actor, meeting: Meeting, reason: str = "") -> Meeting:
     """Call a meeting off: everyone registered or waiting (and everyone invited, once invitations have gone out)
     gets a cancellation with a METHOD:CANCEL calendar file that removes the event. Needs are erased at once."""
-    check_can_manage(actor, meeting.series)
     with transaction.atomic():
-        current = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+        current = check_can_manage_meeting(actor, meeting, lock=True)
         if current.is_cancelled:
             raise ValidationError(_("The meeting is already cancelled."))
         current.status = Meeting.Status.CANCELLED
@@ -470,8 +478,8 @@ def meeting_document_add(
     *, actor: Actor, meeting: Meeting, title: str, stream: BinaryIO, filename: str
 ) -> MeetingDocument:
     """Attach a document (PDF, Word, OpenDocument) to a meeting, after the file intake's checks."""
-    check_can_manage(actor, meeting.series)
     with transaction.atomic():
+        meeting = check_can_manage_meeting(actor, meeting, lock=True)
         stored = file_intake(actor=actor, stream=stream, name=filename, allowed_kinds=DOCUMENT_KINDS)
         document = MeetingDocument(
             meeting=meeting, title=" ".join(title.split()) or stored.original_name, file=stored, added_by=_user(actor)
@@ -488,13 +496,13 @@ def meeting_document_add(
 
 
 def meeting_document_remove(*, actor: Actor, document: MeetingDocument) -> None:
-    meeting = document.meeting
-    check_can_manage(actor, meeting.series)
     with transaction.atomic():
+        stored = MeetingDocument.objects.select_for_update(of=("self",)).get(pk=document.pk)
+        meeting = check_can_manage_meeting(actor, stored.meeting, lock=True)
         audit_record(
             actor=actor,
             action="dialogue.meeting.document_remove",
             target=meeting,
-            changes={"document_id": document.pk, "title": document.title, "file_id": document.file_id},
+            changes={"document_id": stored.pk, "title": stored.title, "file_id": stored.file_id},
         )
-        document.delete()
+        stored.delete()

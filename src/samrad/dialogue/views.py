@@ -22,6 +22,7 @@ from samrad.dialogue.forms import InputForm, RegisterForm
 from samrad.dialogue.models import DialogueSeries, Input, Meeting, MeetingDocument, Registration
 from samrad.documents.inspection import FileRejected
 from samrad.documents.models import StoredFile
+from samrad.documents.naming import download_name
 from samrad.ui.feedback import error_texts
 
 NEWS_SHOWN = 10
@@ -29,7 +30,7 @@ NEWS_SHOWN = 10
 
 def _download(stored: StoredFile) -> FileResponse:
     return FileResponse(
-        stored.file.open("rb"), as_attachment=True, filename=stored.original_name, content_type=stored.content_type
+        stored.file.open("rb"), as_attachment=True, filename=download_name(stored), content_type=stored.content_type
     )
 
 

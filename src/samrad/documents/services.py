@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import PurePath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from django.conf import settings
 from django.core.files import File
@@ -29,6 +29,7 @@ from samrad.documents.extraction import PageText, Unreadable
 from samrad.documents.inspection import ALL_TYPES, FileRejected, inspect_file
 from samrad.documents.limits import CutOff, Limits, Reading, read_with_limits
 from samrad.documents.models import DocumentPage, StoredFile
+from samrad.documents.naming import name_with_extension
 from samrad.documents.signals import text_extracted
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,8 @@ def file_intake(
     while chunk := stream.read(1024 * 1024):
         digest.update(chunk)
     stream.seek(0)
-    original = PurePath(name.replace("\\", "/")).name.strip()[:255] or f"file{file_type.extension}"
+    # The client's name, with the extension of the type found here (never the one the client claimed).
+    original = name_with_extension(name, file_type.extension)
     has_text = file_type.kind in TEXT_KINDS
     with transaction.atomic():
         stored = StoredFile(

@@ -129,10 +129,11 @@ def library_document_update(
 ) -> LibraryDocument:
     """Change a document. A new file replaces the old one; without one, a document that has a file keeps it
     (unless a link is given instead)."""
-    _require_curator(actor, document.organisation)
     _require_curator(actor, organisation)
     with transaction.atomic():
         locked = LibraryDocument.objects.select_for_update().get(pk=document.pk)
+        # Whose document it is now, as stored: the caller's instance counts for its primary key only.
+        _require_curator(actor, locked.organisation)
         before = {name: getattr(locked, name) for name in FIELDS}
         before_file = locked.file_id
         before_related = {
@@ -180,16 +181,17 @@ def library_document_update(
 def library_document_delete(*, actor: Actor, document: LibraryDocument) -> None:
     """Remove a document from the knowledge base (and from search). Its stored file is kept, as every file is,
     for the audit trail."""
-    _require_curator(actor, document.organisation)
     with transaction.atomic():
+        locked = LibraryDocument.objects.select_for_update().get(pk=document.pk)
+        _require_curator(actor, locked.organisation)
         audit_record(
             actor=actor,
             action="library.document_deleted",
-            target=document,
-            changes={"title": [document.title, None], "file": [document.file_id, None], "url": [document.url, None]},
+            target=locked,
+            changes={"title": [locked.title, None], "file": [locked.file_id, None], "url": [locked.url, None]},
         )
-        search_remove_object(document)
-        document.delete()
+        search_remove_object(locked)
+        locked.delete()
 
 
 __all__ = [

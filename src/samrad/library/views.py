@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samrad.accounts.selectors import user_is_coordinator
 from samrad.documents.inspection import FileRejected
+from samrad.documents.naming import download_name
 from samrad.library import selectors, services
 from samrad.library.forms import LibraryDocumentForm, LibraryFilterForm, document_initial
 from samrad.library.models import LibraryDocument
@@ -58,7 +59,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(
-        handle, as_attachment=True, filename=document.file.original_name, content_type=document.file.content_type
+        handle, as_attachment=True, filename=download_name(document.file), content_type=document.file.content_type
     )
     if document.visibility != LibraryDocument.Visibility.PUBLIC:
         response["Cache-Control"] = "private, no-store"

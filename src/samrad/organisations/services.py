@@ -150,14 +150,13 @@ def organisation_update(*, actor: Actor, organisation: Organisation, data: dict[
     """Change some of an organisation's fields (any of ORGANISATION_FIELDS, and "groups": the full new list).
 
     Works on a fresh, locked copy from the database, so that an instance already changed by a bound ModelForm
-    still yields the right before/after in the log. Returns that copy.
+    still yields the right before/after in the log, and every rule is checked against what is stored: the
+    `organisation` passed in is used for its primary key only. Returns that copy.
     """
     unknown = set(data) - set(ORGANISATION_FIELDS) - {"groups"}
     if unknown:
         raise ValueError(f"organisation_update does not change {sorted(unknown)}")
     _check_can_curate(actor)
-    if "registry_email" in data and (data["registry_email"] or "").strip() != organisation.registry_email:
-        _check_can_direct_mail(actor, organisation)
     with transaction.atomic():
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
         before = _snapshot(current, ORGANISATION_FIELDS)
@@ -165,6 +164,9 @@ def organisation_update(*, actor: Actor, organisation: Organisation, data: dict[
             if name != "groups":
                 setattr(current, name, value)
         _normalise_organisation(current)
+        if current.registry_email != before["registry_email"]:
+            # Compared with the stored address: a bound ModelForm has already put the new one on `organisation`.
+            _check_can_direct_mail(actor, current)
         changes = model_changes(current, _audit_fields(ORGANISATION_FIELDS), before)
         if "groups" in data:
             old_groups = _group_names(current.groups.all())
@@ -200,6 +202,11 @@ def _save_contact(contact: ContactPerson) -> None:
         ) from error
 
 
+def _contact_locked(contact: ContactPerson) -> ContactPerson:
+    """The stored contact, locked, with its organisation as stored."""
+    return ContactPerson.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=contact.pk)
+
+
 def contact_add(
     *, actor: Actor, organisation: Organisation, name: str, email: str, title: str = "", phone: str = ""
 ) -> ContactPerson:
@@ -227,9 +234,10 @@ def contact_update(*, actor: Actor, contact: ContactPerson, data: dict[str, Any]
     if unknown:
         raise ValueError(f"contact_update does not change {sorted(unknown)}")
     _check_can_curate(actor)
-    _check_can_direct_mail(actor, contact.organisation)
     with transaction.atomic():
-        current = ContactPerson.objects.select_for_update().get(pk=contact.pk)
+        current = _contact_locked(contact)
+        # Whose contact it is, as stored: not the organisation the caller's instance points at.
+        _check_can_direct_mail(actor, current.organisation)
         before = _snapshot(current, CONTACT_FIELDS)
         for name, value in data.items():
             setattr(current, name, value)
@@ -251,9 +259,10 @@ def contact_update(*, actor: Actor, contact: ContactPerson, data: dict[str, Any]
 def contact_remove(*, actor: Actor, contact: ContactPerson) -> None:
     """Remove a contact person from their organisation."""
     _check_can_curate(actor)
-    _check_can_direct_mail(actor, contact.organisation)
     with transaction.atomic():
-        contact_id, organisation_id = contact.pk, contact.organisation_id
+        current = _contact_locked(contact)
+        _check_can_direct_mail(actor, current.organisation)
+        contact_id, organisation_id = current.pk, current.organisation_id
         ContactPerson.objects.filter(pk=contact_id).delete()
         audit_record(
             actor=actor,

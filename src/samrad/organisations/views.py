@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +27,7 @@ from samrad.organisations.forms import (
 from samrad.organisations.importing import register_import
 from samrad.organisations.models import ContactPerson, Division, Group, Organisation
 from samrad.ui import decorators as ui_decorators
+from samrad.ui.feedback import show_error
 
 PAGE_SIZE = 25
 # A previewed import file waits this long (seconds) for the coordinator to confirm it.
@@ -96,15 +97,22 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_or_404(pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(actor=request.user, organisation=organisation, data=form.service_data())
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as error:
+            # Refused by role (someone else's mail address): say why on the form and keep what was typed.
+            show_error(form, error, field="registry_email")
+            status = 403
         else:
             messages.success(request, _("The changes to %(name)s were saved.") % {"name": form.cleaned_data["name"]})
             return redirect("organisations:detail", pk=pk)
-    return render(request, "organisations/organisation_form.html", {"form": form, "organisation": organisation})
+    # The form changed `organisation` in memory: show the stored one in the page's heading and links.
+    context = {"form": form, "organisation": _organisation_or_404(pk) if form.is_bound else organisation}
+    return render(request, "organisations/organisation_form.html", context, status=status)
 
 
 # --- Contact people --------------------------------------------------------------------------------------

@@ -120,6 +120,21 @@ def test_membership_remove_deletes_and_audits():
     assert event.changes["role"] == ["respondent", None]
 
 
+def test_membership_remove_decides_by_the_stored_membership_not_the_instance_passed_in():
+    """A coordinator of one organisation may not end someone's membership elsewhere by handing the service an
+    instance that says it is at their own organisation (or that it is their own)."""
+    coordinator = MembershipFactory.create(role=Membership.Role.COORDINATOR)
+    victim = MembershipFactory.create()
+    for claim in ({"organisation": coordinator.organisation}, {"user": coordinator.user}):
+        disguised = Membership.objects.get(pk=victim.pk)
+        for name, value in claim.items():
+            setattr(disguised, name, value)
+        with pytest.raises(PermissionDenied):
+            membership_remove(actor=coordinator.user, membership=disguised)
+    assert Membership.objects.filter(pk=victim.pk).exists()
+    assert not events("accounts.membership_removed")
+
+
 def test_user_deactivate_is_for_staff_and_audited():
     staff = UserFactory.create(is_staff=True)
     user = UserFactory.create()

@@ -5,7 +5,7 @@ from django.db import connection, connections, models
 
 from samrad.accounts.tests.factories import UserFactory
 from samrad.audit.models import AuditChainHead, AuditEvent, AuditLogIsAppendOnly
-from samrad.audit.services import audit_record, audit_verify, event_hash, model_changes
+from samrad.audit.services import GENESIS_HASH, audit_record, audit_verify, event_hash, model_changes
 
 
 def record_chain(count: int) -> list[AuditEvent]:
@@ -19,6 +19,32 @@ def record_chain(count: int) -> list[AuditEvent]:
         )
         for n in range(1, count + 1)
     ]
+
+
+def plain_hash(event: AuditEvent, **fields: object) -> str:
+    """The plain SHA-256 chain hash anyone can compute, of `event` with `fields` changed."""
+    values = {
+        "prev_hash": event.prev_hash,
+        "created_at": event.created_at,
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_label": event.object_label,
+        "changes": event.changes,
+    }
+    values.update(fields)
+    return event_hash(**values)
+
+
+def plain_chain_is_consistent() -> bool:
+    prev = GENESIS_HASH
+    for event in AuditEvent.objects.order_by("id"):
+        if event.prev_hash != prev or plain_hash(event) != event.hash:
+            return False
+        prev = event.hash
+    return AuditChainHead.objects.get().last_hash == prev
 
 
 def tamper(event_id: int, **fields: object) -> None:
@@ -72,25 +98,60 @@ class TestChain:
         assert not report.ok
         assert report.first_bad_id == events[1].pk
 
-    def test_rewriting_an_entry_and_its_hash_breaks_the_link_of_the_next(self):
+    def test_rewriting_an_entry_and_its_hash_is_detected_at_that_entry_by_its_seal(self):
         events = record_chain(4)
         forged = events[1]
-        new_hash = event_hash(
-            prev_hash=forged.prev_hash,
-            created_at=forged.created_at,
-            actor_id=None,
-            actor_label="someone else",
-            action=forged.action,
-            object_type=forged.object_type,
-            object_id=forged.object_id,
-            object_label=forged.object_label,
-            changes=forged.changes,
-        )
-        tamper(forged.pk, actor_label="someone else", hash=new_hash)
+        tamper(forged.pk, actor_label="someone else", hash=plain_hash(forged, actor_label="someone else"))
         report = audit_verify()
         assert not report.ok
-        assert report.first_bad_id == events[2].pk
-        assert "link" in report.reason
+        assert report.first_bad_id == forged.pk
+        assert "seal" in report.reason
+
+    def test_rewriting_a_copy_by_sql_and_recomputing_every_hash_is_detected(self):
+        """Someone with the database (a restored copy, a dump they edit) rewrites an event and recomputes the
+        plain hash of it and of every event after it, and the chain head: the chain is consistent again, but
+        they do not have the key, so the first rewritten event's seal gives it away."""
+        events = record_chain(5)
+        table = connection.ops.quote_name(AuditEvent._meta.db_table)
+        head_table = connection.ops.quote_name(AuditChainHead._meta.db_table)
+        prev = events[1].prev_hash
+        with connection.cursor() as cursor:
+            for event in events[1:]:
+                label = "someone else" if event.pk == events[1].pk else event.actor_label
+                event.prev_hash = prev
+                digest = plain_hash(event, actor_label=label)
+                cursor.execute(
+                    f"UPDATE {table} SET actor_label = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
+                    [label, prev, digest, event.pk],
+                )
+                prev = digest
+            cursor.execute(f"UPDATE {head_table} SET last_hash = %s WHERE id = 1", [prev])  # noqa: S608
+        assert plain_chain_is_consistent()  # what audit_verify alone checked before seals
+        report = audit_verify()
+        assert not report.ok
+        assert report.first_bad_id == events[1].pk
+        assert "seal" in report.reason
+
+    def test_an_event_sealed_with_an_unknown_key_is_named(self, settings):
+        settings.AUDIT_CHAIN_KEY = "a key that is later lost"
+        events = record_chain(2)
+        settings.AUDIT_CHAIN_KEY = "the new key"
+        report = audit_verify()
+        assert not report.ok and report.first_bad_id == events[0].pk
+        assert f"key {events[0].seal_key}" in report.reason
+        settings.AUDIT_CHAIN_OLD_KEYS = ["a key that is later lost"]  # the replaced key is kept for verifying
+        record_chain(1)
+        assert audit_verify().ok
+
+    def test_without_an_audit_key_the_seals_follow_secret_key_and_its_fallbacks(self, settings):
+        settings.AUDIT_CHAIN_KEY = ""
+        record_chain(2)
+        assert audit_verify().ok
+        settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+        settings.SECRET_KEY = "a-rotated-secret-key-that-is-long-enough-for-django-checks"
+        assert audit_verify().ok
+        settings.SECRET_KEY_FALLBACKS = []
+        assert not audit_verify().ok
 
     def test_deleting_an_entry_in_the_middle_is_detected(self):
         events = record_chain(5)

@@ -126,3 +126,22 @@ def test_who_may_read_what(coordinator, other_coordinator, nacka_person, solna_p
     assert set(library_documents_visible_to(solna_person)) == {public}
     assert set(library_documents_visible_to(other_coordinator)) == {public, staff, shared}
     assert list(library_document_list(user=nacka_person, text="nacka")) == [shared]
+
+
+def test_curating_is_decided_by_the_stored_document_not_the_instance_passed_in(coordinator, other_coordinator, region):
+    """Region Stockholm's coordinator may not change or delete KSL's document by handing the service an
+    instance that claims to be Region Stockholm's (a changed or stale copy)."""
+    ksl = other_coordinator.memberships.get().organisation
+    theirs = library_document_create(
+        actor=other_coordinator, title="KSL:s rapport", organisation=ksl, url="https://www.ksl.example.se/rapport"
+    )
+    disguised = LibraryDocument.objects.get(pk=theirs.pk)
+    disguised.organisation = region
+    with pytest.raises(PermissionDenied):
+        library_document_update(
+            actor=coordinator, document=disguised, title="Kapad", kind=theirs.kind, organisation=region, url=theirs.url
+        )
+    with pytest.raises(PermissionDenied):
+        library_document_delete(actor=coordinator, document=disguised)
+    theirs.refresh_from_db()
+    assert (theirs.title, theirs.organisation_id) == ("KSL:s rapport", ksl.pk)

@@ -1,9 +1,11 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from samrad.documents.tests import samples
 from samrad.library.indexing import search_reindex
@@ -160,3 +162,47 @@ def test_the_search_page_without_a_query_or_with_bad_dates(client, documents):
     assert "Slutdatumet är före startdatumet" in bad.content.decode()
     nothing = client.get(reverse("search:results"), {"q": "kvantfysik"}).content.decode()
     assert "0 resultat" in nothing
+
+
+def ascii_pdf() -> bytes:
+    """A one-page PDF in plain ASCII (no compressed streams), with a correct cross-reference table."""
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Contents 4 0 R/Resources<<>>>>",
+        b"<</Length 0>>stream\n\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+def test_an_html_page_with_a_pdf_inside_is_kept_and_served_as_plain_text_never_as_html(client, coordinator, region):
+    """Browsers and PDF readers accept a PDF that starts after some text: this file is both a web page and a
+    PDF. The intake takes it for what its first bytes are (UTF-8 text), and so it is named and served."""
+    polyglot = b"<html><body><script>alert(document.cookie)</script>\n" + ascii_pdf()
+    assert len(PdfReader(io.BytesIO(polyglot)).pages) == 1  # a PDF reader opens it as a PDF
+    client.force_login(coordinator)
+    created = client.post(
+        reverse("library:create"),
+        {
+            "title": "Sida och PDF",
+            "kind": "report",
+            "organisation": region.pk,
+            "visibility": "public",
+            "file": SimpleUploadedFile("rapport.html", polyglot, content_type="text/html"),
+        },
+    )
+    assert created.status_code == 302, created.context["form"].errors
+    document = LibraryDocument.objects.get()
+    assert (document.file.kind, document.file.original_name) == ("txt", "rapport.txt")
+    download = client.get(reverse("library:file", args=[document.pk]))
+    assert download["Content-Type"] == "text/plain"
+    assert download["Content-Disposition"] == 'attachment; filename="rapport.txt"'
+    assert download["X-Content-Type-Options"] == "nosniff"

@@ -137,6 +137,31 @@ def test_only_members_or_platform_staff_change_where_an_organisations_mail_goes(
     assert other.contacts.count() == 1
 
 
+def test_mail_rules_are_checked_against_the_stored_rows_not_the_instance_passed_in(coordinator):
+    """A caller's instance may already be changed (a bound form) or stale: the services decide by the database."""
+    own = Organisation.objects.get(name="Region Stockholm")  # the coordinator's own organisation
+    other = OrganisationFactory.create(registry_email="registrator@kommun.example.se")
+    victim = ContactPersonFactory.create(organisation=other, email="eva@kommun.example.se")
+
+    changed = Organisation.objects.get(pk=other.pk)
+    changed.registry_email = "m@example.se"  # as OrganisationForm(request.POST, instance=...) leaves it
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(actor=coordinator, organisation=changed, data={"registry_email": "m@example.se"})
+
+    disguised = ContactPerson.objects.get(pk=victim.pk)
+    disguised.organisation = own  # the instance says "my organisation's contact"; the row says otherwise
+    with pytest.raises(PermissionDenied):
+        services.contact_update(actor=coordinator, contact=disguised, data={"email": "mallory@example.se"})
+    with pytest.raises(PermissionDenied):
+        services.contact_remove(actor=coordinator, contact=disguised)
+
+    other.refresh_from_db()
+    victim.refresh_from_db()
+    assert other.registry_email == "registrator@kommun.example.se"
+    assert victim.email == "eva@kommun.example.se"
+    assert not AuditEvent.objects.filter(action__in=["organisation.update", "contact.update", "contact.remove"])
+
+
 def test_the_same_contact_twice_is_a_validation_error(coordinator):
     existing = ContactPersonFactory.create(
         email="eva@kommun.example.se", organisation=Organisation.objects.get(name="Region Stockholm")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook
 
-from samrad.accounts.models import User
+from samrad.accounts.models import Membership, User
 from samrad.audit.models import AuditEvent
 from samrad.organisations.importing import default_register_path
 from samrad.organisations.models import ContactPerson, County, Division, Group, Organisation
@@ -133,6 +133,8 @@ def test_the_detail_page_shows_contacts_groups_and_memberships(staff_client, reg
 
 def test_a_coordinator_edits_an_organisation_and_the_change_is_audited(staff_client, coordinator, register):
     org = Organisation.objects.get(municipality_code="0127")
+    # Where Botkyrka's mail goes is for Botkyrka's own people (and platform staff) to change.
+    Membership.objects.create(user=coordinator, organisation=org, role=Membership.Role.COORDINATOR)
     network = Group.objects.create(name="Klimatnätverket", kind=Group.Kind.NETWORK)
     sodertorn = Group.objects.get(name="Södertörn")
     data = edit_data(
@@ -218,6 +220,40 @@ def test_a_coordinator_may_not_change_where_another_organisations_mail_goes(staf
     )
     assert response.status_code == 403
     assert not ContactPerson.objects.filter(organisation=org).exists()
+
+
+def test_another_organisations_coordinator_cannot_redirect_its_mail_through_the_edit_page(
+    staff_client, coordinator, register
+):
+    """The coordinator is at Region Stockholm; Stockholm's registry address is Stockholm's to decide. The bound
+    ModelForm puts the new address on the instance before the service runs: the rule must still hold."""
+    org = Organisation.objects.get(municipality_code="0180")
+    before = org.registry_email
+    events_before = AuditEvent.objects.count()
+    response = staff_client.post(
+        reverse("organisations:edit", args=[org.pk]), edit_data(org, registry_email="kapad@example.se")
+    )
+    assert response.status_code == 403
+    assert "Bara organisationens egna medlemmar eller plattformens personal" in response.text
+    assert 'value="kapad@example.se"' in response.text  # what was typed is kept on the page
+    org.refresh_from_db()
+    assert org.registry_email == before
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_the_organisations_own_coordinator_and_platform_staff_change_its_registry_address(client, register):
+    org = Organisation.objects.get(municipality_code="0180")
+    own = User.objects.create_user(username="stockholm", email="registrator@stockholm.example.se")
+    Membership.objects.create(user=own, organisation=org, role=Membership.Role.COORDINATOR)
+    staff = User.objects.create_user(username="drift", email="drift@samrad.example.se", is_staff=True)
+    for user, address in ((own, "registrator@stockholm.se"), (staff, "kommunstyrelsen@stockholm.se")):
+        client.force_login(user)
+        response = client.post(reverse("organisations:edit", args=[org.pk]), edit_data(org, registry_email=address))
+        assert response.status_code == 302, response.content
+        org.refresh_from_db()
+        assert org.registry_email == address
+        event = AuditEvent.objects.filter(action="organisation.update").latest("id")
+        assert event.actor_id == user.pk and event.changes["registry_email"][1] == address
 
 
 def test_contacts_are_added_changed_and_removed(staff_client, register):
