@@ -287,15 +287,17 @@ def document_remove(*, actor: Actor, document: ConsultationDocument) -> None:
 
 
 def consultation_open(*, actor: Actor, consultation: Consultation) -> Consultation:
-    """Open for answers and invite every referral body on the list (through the outbox, after commit)."""
-    from samrad.consultations.invitations import invitations_send_pending
+    """Open for answers and start inviting every referral body on the list. The request does a fixed amount of
+    work whatever the length of the list: the move and its audit event here, the e-mails in background batches
+    queued after commit (invitations.py)."""
+    from samrad.consultations.invitations import invitations_start
 
     _require_manager(actor, consultation)
     if not consultation.questions.exists():
         raise TransitionError(_("Add at least one question before opening the consultation."))
     with transaction.atomic():
         consultation_transition(actor=actor, consultation=consultation, to_status=Consultation.Status.OPEN)
-        invitations_send_pending(actor=actor, consultation=consultation)
+        invitations_start(consultation=consultation)
     return consultation
 
 
