@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samrad.consultations.models import Answer, Question, Response, ResponseAttachment, Stance
 from samrad.organisations.models import Organisation
-from samrad.ui.forms import DesignSystemFormMixin
+from samrad.ui.forms import BoundedDateField, DesignSystemFormMixin
 
 # The value of the "<prefix>-resolution" button that settles a conflict by keeping the stored version; the other
 # button ("mine") saves what is in the box, based on the stored version the conflict showed.
@@ -107,10 +107,9 @@ class DeclineForm(DesignSystemFormMixin, forms.Form):
 
 
 class ExtensionRequestForm(DesignSystemFormMixin, forms.Form):
-    requested_deadline = forms.DateField(
+    requested_deadline = BoundedDateField(
         label=_("New deadline you ask for (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The last day you need. The answer is then due by the end of that day."),
     )
     reason = forms.CharField(

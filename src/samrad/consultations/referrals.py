@@ -22,6 +22,7 @@ from samrad.consultations import access
 from samrad.consultations.invitations import invitations_start
 from samrad.consultations.lifecycle import TransitionError, phase_allows
 from samrad.consultations.models import Consultation, Referral, Submission
+from samrad.dates import check_date_in_range
 from samrad.organisations.models import Organisation
 from samrad.organisations.selectors import organisation_list, organisations_for_referral
 
@@ -77,6 +78,7 @@ def referral_add(
     new bodies' invitations (with their own deadline if one is given) are queued in the background once the
     transaction commits. Returns the new referrals."""
     _require_manager(actor, consultation)
+    check_date_in_range(deadline_override, field="own_deadline")
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         _require_list_editable(locked)

@@ -38,6 +38,8 @@ from samrad.consultations.responses import ConflictError, DetailsConflictError, 
 from samrad.consultations.selectors_responses import RespondTarget
 from samrad.documents.inspection import FileRejected
 from samrad.documents.models import StoredFile
+from samrad.errors import ServiceError
+from samrad.ui.feedback import show_error
 
 PAGE_SIZE = 20
 RESPOND_TEMPLATE = "consultations/respond/page.html"
@@ -474,8 +476,8 @@ def extension(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespon
                 requested_deadline=form.cleaned_data["requested_deadline"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except (ValidationError, ServiceError) as error:
+            show_error(form, error)
         else:
             messages.success(request, _("Your request for more time has been sent to the coordinator."))
             return redirect("consultations:respond", pk, organisation_pk)

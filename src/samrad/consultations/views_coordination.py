@@ -651,7 +651,7 @@ def extension_direct(request: HttpRequest, consultation: Consultation, referral_
                 deadline=form.cleaned_data["deadline"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as error:
+        except (ValidationError, ServiceError) as error:
             show_error(form, error)
         else:
             messages.success(
@@ -694,7 +694,7 @@ def extension_decide(request: HttpRequest, consultation: Consultation, request_p
             else:
                 extensions.extension_refuse(actor=request.user, request=extension, note=data["note"])
                 text = _("The request from %(name)s was refused.") % {"name": name}
-        except ValidationError as error:
+        except (ValidationError, ServiceError) as error:
             show_error(form, error)
         else:
             messages.success(request, text)

@@ -15,6 +15,7 @@ from samrad.accounts.models import User
 from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.models import Consultation
+from samrad.dates import check_date_in_range
 from samrad.dialogue import access, mailings
 from samrad.dialogue.models import ActionPoint, Attendance, DialogueSeries, Input, Meeting, Minutes, Registration, Topic
 from samrad.dialogue.richtext import richtext_clean
@@ -122,6 +123,7 @@ def action_point_add(
     due_date: dt.date | None = None,
 ) -> ActionPoint:
     check_can_manage(actor, meeting.series)
+    check_date_in_range(due_date, field="due_date")
     point = ActionPoint(meeting=meeting, kind=kind, description=description.strip(), owner=owner, due_date=due_date)
     point.full_clean()
     with transaction.atomic():

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -7,6 +8,7 @@ from samrad.audit.models import AuditEvent
 from samrad.documents.inspection import FileRejected
 from samrad.documents.models import StoredFile
 from samrad.documents.tests import samples
+from samrad.errors import InvalidInput
 from samrad.library.models import LibraryDocument
 from samrad.library.selectors import library_document_list, library_documents_visible_to
 from samrad.library.services import library_document_create, library_document_delete, library_document_update
@@ -126,3 +128,11 @@ def test_who_may_read_what(coordinator, other_coordinator, nacka_person, solna_p
     assert set(library_documents_visible_to(solna_person)) == {public}
     assert set(library_documents_visible_to(other_coordinator)) == {public, staff, shared}
     assert list(library_document_list(user=nacka_person, text="nacka")) == [shared]
+
+
+def test_a_publication_date_outside_the_range_is_refused_by_the_service(coordinator):
+    with pytest.raises(InvalidInput) as refused:
+        library_document_create(
+            actor=coordinator, title="Fel år", url="https://example.se/a", published_on=dt.date(9999, 1, 1)
+        )
+    assert refused.value.field == "published_on"
