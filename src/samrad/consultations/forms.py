@@ -127,14 +127,33 @@ class ExtensionRequestForm(DesignSystemFormMixin, forms.Form):
 
 
 class SignatoryInviteForm(DesignSystemFormMixin, forms.Form):
+    """The button next to a search result: which organisation to ask. Only candidates are accepted (checked with
+    one query for the chosen id; the candidates are never listed in full)."""
+
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.none(),
-        empty_label=_("Choose an organisation"),
-        help_text=_("Organisations on the referral list. Everyone in it and its registry get an e-mail."),
+        label=_("Organisation"), queryset=Organisation.objects.none(), widget=forms.HiddenInput
     )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "cosigner")
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class SignatorySearchForm(DesignSystemFormMixin, forms.Form):
+    """Finding an organisation on the referral list to ask to co-sign, by name."""
+
+    q = forms.CharField(
+        label=_("Find an organisation on the referral list"),
+        required=False,
+        max_length=200,
+        help_text=_("Type part of its name. Everyone in it and its registry get an e-mail when you ask."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cosigner")
+        super().__init__(*args, **kwargs)
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""

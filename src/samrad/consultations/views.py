@@ -31,6 +31,7 @@ from samrad.consultations.forms import (
     ExtensionRequestForm,
     ResponseDetailsForm,
     SignatoryInviteForm,
+    SignatorySearchForm,
 )
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Answer, Question, ResponseSignatory, Stance
@@ -164,7 +165,9 @@ def _page_context(
         "details_conflict": details_conflict,
         "attachment_form": attachment_form or AttachmentForm(),
         "draft": draft,
-        "cosign_form": SignatoryInviteForm(candidates=selectors_responses.signatory_candidates(target=target)),
+        # Lazy: one EXISTS query when the section is shown; the candidates themselves are found by searching.
+        "cosigner_candidates": selectors_responses.signatory_candidates(target=target),
+        "cosigner_search": SignatorySearchForm(),
         "extension_requests": selectors_responses.extension_requests_for(target.referral),
     }
 
@@ -496,6 +499,32 @@ def extension(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespon
 
 
 # --- Joint answers ---------------------------------------------------------------------------------------
+
+
+COSIGNER_SEARCH_TEMPLATE = "consultations/respond/cosigner_search.html"
+
+
+@login_required
+@require_GET
+def cosigner_search(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    """Organisations on the referral list that may co-sign, matching a name: a fragment for the search field on
+    the answer page (htmx), and without JavaScript a page of its own with a button for each."""
+    target = _target(request, pk, organisation_pk)
+    if not (target.can_edit and target.referral is not None):
+        raise Http404
+    form = SignatorySearchForm(request.GET)
+    search = selectors_responses.signatory_search(target=target, q=form.query())
+    template = COSIGNER_SEARCH_TEMPLATE + ("#results" if request.htmx else "")  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {
+            "consultation": target.consultation,
+            "organisation": target.organisation,
+            "cosigner_search": form,
+            "search": search,
+        },
+    )
 
 
 @login_required
