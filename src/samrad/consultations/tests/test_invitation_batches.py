@@ -3,6 +3,8 @@ invite every body exactly once (run twice, by two workers at once, after a lost 
 coordinator's pages show how far they have come."""
 
 import datetime as dt
+import os
+import signal
 
 import pytest
 from django.db import connection, transaction
@@ -142,6 +144,42 @@ def test_two_workers_at_once_invite_every_body_once(task_worker, smtp_server, co
     )
     every_body_invited_once(consultation)
     assert OutboundEmail.objects.filter(category=INVITATION).count() == 240
+
+
+def kill(worker) -> None:
+    """SIGKILL the worker's process group, as the kernel's OOM killer or a pulled plug would: no clean-up."""
+    process = worker._process  # the fixture stops workers politely; this test needs them dead mid-job
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+@pytest.mark.worker
+def test_a_worker_killed_in_the_middle_of_a_batch_leaves_no_one_invited_twice_and_the_sweep_goes_on(
+    task_worker, smtp_server, coordinator, make_consultation
+):
+    consultation = make_consultation()
+    put_on_list(consultation, register(300, "Dodad"))
+    with transaction.atomic():
+        Consultation.objects.filter(pk=consultation.pk).update(status=Consultation.Status.OPEN)
+        send_invitation_batch.enqueue(consultation.pk, batch_size=300)  # one long batch
+    Consultation.objects.filter(pk=consultation.pk).update(opened_at=timezone.now())
+    first = task_worker(backend="database", env=smtp_server.environment())
+    first.wait_until(lambda: DBTaskResult.objects.filter(status="RUNNING").exists(), what="the batch has started")
+    kill(first)
+
+    # The batch's transaction died with the worker: its task stays "running" for ever, and the bodies it was
+    # inviting are still pending (or, had it just committed, done) but never half-done.
+    assert DBTaskResult.objects.filter(status="RUNNING").count() == 1
+    progress = invitation_progress(consultation)
+    assert progress.done in (0, 300)
+    assert OutboundEmail.objects.filter(category=INVITATION).count() == progress.invited
+
+    Consultation.objects.filter(pk=consultation.pk).update(opened_at=timezone.now() - dt.timedelta(minutes=5))
+    resumed = invitations_resume_stalled(now=timezone.now() + dt.timedelta(minutes=3))
+    assert resumed == ([consultation.pk] if progress.pending else [])
+    second = task_worker(backend="database", env=smtp_server.environment())
+    second.wait_until(lambda: invitation_progress(consultation).pending == 0, timeout=120, what="every body is invited")
+    every_body_invited_once(consultation)
 
 
 @pytest.mark.django_db(transaction=True)
