@@ -308,7 +308,12 @@ def invitations_send_batch(*, consultation_id: int, limit: int = INVITATION_BATC
             )
             now = timezone.now()
             for referral in referrals:
-                count = _invite(actor=None, consultation=consultation, referral=referral, shared=shared)
+                try:
+                    with transaction.atomic():  # one body that cannot be invited must not hold up the others
+                        count = _invite(actor=None, consultation=consultation, referral=referral, shared=shared)
+                except Exception:
+                    logger.exception("Could not invite referral %s; it stays pending", referral.pk)
+                    continue
                 if count:
                     referral.invited_at = now
                     invited.append(referral)
@@ -316,7 +321,8 @@ def invitations_send_batch(*, consultation_id: int, limit: int = INVITATION_BATC
                 else:
                     referral.unreachable_at = now
                     unreachable.append(referral)
-            Referral.objects.bulk_update(referrals, ["invited_at", "unreachable_at"])
+            Referral.objects.bulk_update([*invited, *unreachable], ["invited_at", "unreachable_at"])
+        if invited or unreachable:
             audit_record(
                 actor=None,
                 action="consultation.invitations_sent",

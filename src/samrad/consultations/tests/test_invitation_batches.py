@@ -120,6 +120,22 @@ def test_a_batch_run_again_invites_nobody_twice(coordinator, make_consultation, 
 
 
 @pytest.mark.django_db
+def test_a_body_whose_invitation_fails_does_not_hold_up_the_others(make_consultation, send_invitations):
+    consultation = make_consultation(open=True)
+    broken = Organisation.objects.bulk_create(  # written past the model's checks: a blank address
+        [Organisation(kind=Organisation.Kind.AGENCY, name="AAA Trasig adress", registry_email=" ")]
+    )
+    put_on_list(consultation, [*broken, *register(5, "Hel")])
+
+    send_invitations(consultation, batch_size=3)
+
+    progress = invitation_progress(consultation)
+    assert (progress.invited, progress.pending) == (5, 1)
+    assert Referral.objects.get(consultation=consultation, invited_at__isnull=True).organisation == broken[0]
+    assert OutboundEmail.objects.filter(category=INVITATION).count() == 5
+
+
+@pytest.mark.django_db
 def test_a_batch_does_nothing_on_a_consultation_that_is_not_open(make_consultation):
     draft = make_consultation()
     put_on_list(draft, register(3, "Utkast"))
