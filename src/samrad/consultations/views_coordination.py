@@ -96,8 +96,25 @@ class InvitationStatus:
 
     progress: InvitationProgress
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.progress, name)
+    @property
+    def running(self) -> bool:
+        return self.progress.running
+
+    @property
+    def done(self) -> int:
+        return self.progress.done
+
+    @property
+    def total(self) -> int:
+        return self.progress.total
+
+    @property
+    def invited(self) -> int:
+        return self.progress.invited
+
+    @property
+    def unreachable(self) -> int:
+        return self.progress.unreachable
 
     @property
     def done_text(self) -> str:
