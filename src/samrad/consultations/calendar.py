@@ -44,10 +44,15 @@ def deadline_uid(consultation: Consultation, organisation: Organisation) -> str:
     return f"consultation-{consultation.pk}-organisation-{organisation.pk}@{_domain()}"
 
 
+# iCalendar's INTEGER is 32-bit (RFC 5545 §3.3.8): about 4 000 years of minutes, never reached by a deadline
+# in the platform's range, but a stored year 9999 must still give a valid file.
+SEQUENCE_MAX = 2**31 - 1
+
+
 def deadline_sequence(consultation: Consultation, deadline: dt.datetime) -> int:
     """Rises whenever the deadline moves later (see the module's docstring)."""
     minutes = (deadline - consultation.created_at) // dt.timedelta(minutes=1)
-    return max(0, int(minutes))
+    return min(max(0, int(minutes)), SEQUENCE_MAX)
 
 
 def deadline_event(consultation: Consultation, organisation: Organisation, deadline: dt.datetime) -> DeadlineEvent:
@@ -97,7 +102,8 @@ def deadline_calendar(
     event.add("transp", "TRANSPARENT")
     calendar.add_component(event)
     calendar.add_missing_timezones(
-        first_date=dt.date(local_deadline.year - 1, 1, 1), last_date=dt.date(local_deadline.year + 1, 12, 31)
+        first_date=dt.date(max(local_deadline.year - 1, dt.MINYEAR), 1, 1),
+        last_date=dt.date(min(local_deadline.year + 1, dt.MAXYEAR), 12, 31),
     )
     return calendar.to_ical()
 

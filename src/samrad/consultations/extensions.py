@@ -22,6 +22,7 @@ from samrad.consultations.invitations import body_context, calendar_for, referra
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Consultation, ExtensionRequest, Referral
 from samrad.consultations.selectors import ANSWERED
+from samrad.dates import check_date_in_range
 from samrad.notifications.services import email_enqueue_template
 
 REASON_MAX_LENGTH = 2000
@@ -70,6 +71,7 @@ def extension_request(
     must belong to the body. One request at a time; not once the body has answered or declined."""
     if referral.organisation_id not in access.respondent_organisation_ids(actor):
         raise PermissionDenied(_("You can only ask for more time for your own organisation."))
+    check_date_in_range(requested_deadline, field="requested_deadline")
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why you need more time.")})
@@ -129,6 +131,7 @@ def _grant(
     """Set the body's new deadline and record the grant (on `request`, or a new row for a direct grant); every
     other pending request of the body is answered by the same grant. Runs inside the caller's transaction with
     the referral locked."""
+    check_date_in_range(deadline, field="deadline")
     new_deadline = end_of_day(deadline)
     current = effective_deadline(referral, consultation)
     if new_deadline <= timezone.now():

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from samrad.consultations.models import Answer, Question, Response, ResponseAttachment, Stance
 from samrad.consultations.responses import answer_fingerprint, details_fingerprints
 from samrad.organisations.models import Organisation
-from samrad.ui.forms import DesignSystemFormMixin
+from samrad.ui.forms import BoundedDateField, DesignSystemFormMixin
 
 # The values of the "<prefix>-resolution" buttons that settle a conflict: keep the stored version, save the text
 # in the box (the person's own, or one they merged by hand, based on the stored version the conflict showed), or
@@ -139,10 +139,9 @@ class DeclineForm(DesignSystemFormMixin, forms.Form):
 
 
 class ExtensionRequestForm(DesignSystemFormMixin, forms.Form):
-    requested_deadline = forms.DateField(
+    requested_deadline = BoundedDateField(
         label=_("New deadline you ask for (optional)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The last day you need. The answer is then due by the end of that day."),
     )
     reason = forms.CharField(
@@ -160,14 +159,33 @@ class ExtensionRequestForm(DesignSystemFormMixin, forms.Form):
 
 
 class SignatoryInviteForm(DesignSystemFormMixin, forms.Form):
+    """The button next to a search result: which organisation to ask. Only candidates are accepted (checked with
+    one query for the chosen id; the candidates are never listed in full)."""
+
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organisation.objects.none(),
-        empty_label=_("Choose an organisation"),
-        help_text=_("Organisations on the referral list. Everyone in it and its registry get an e-mail."),
+        label=_("Organisation"), queryset=Organisation.objects.none(), widget=forms.HiddenInput
     )
 
     def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "cosigner")
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class SignatorySearchForm(DesignSystemFormMixin, forms.Form):
+    """Finding an organisation on the referral list to ask to co-sign, by name."""
+
+    q = forms.CharField(
+        label=_("Find an organisation on the referral list"),
+        required=False,
+        max_length=200,
+        help_text=_("Type part of its name. Everyone in it and its registry get an e-mail when you ask."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "cosigner")
+        super().__init__(*args, **kwargs)
+
+    def query(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""

@@ -16,7 +16,7 @@ from samrad.consultations.deadlines import end_of_day, local_date
 from samrad.consultations.models import Consultation, Question, Referral, Response
 from samrad.consultations.selectors import DASHBOARD_STATUSES
 from samrad.organisations.models import County, Division, Group, Organisation
-from samrad.ui.forms import DesignSystemFormMixin
+from samrad.ui.forms import BoundedDateField, DesignSystemFormMixin
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Set here: DesignSystemFormMixin would class these "ds-radio" (CheckboxSelectMultiple subclasses RadioSelect).
@@ -57,7 +57,7 @@ class ConsultationForm(DesignSystemFormMixin, forms.Form):
             "organisation you coordinate for. Hold Ctrl (or Cmd) to choose more than one."
         ),
     )
-    deadline = forms.DateField(
+    deadline = BoundedDateField(
         label=_("Last day to answer"),
         widget=DATE_INPUT,
         help_text=_("Answers are accepted until 23:59 Swedish time that day."),
@@ -206,7 +206,7 @@ class ReferralAddForm(DesignSystemFormMixin, forms.Form):
         widget=CHECKBOXES,
         error_messages={"required": _("Choose at least one organisation.")},
     )
-    own_deadline = forms.DateField(
+    own_deadline = BoundedDateField(
         label=_("Own last day to answer (optional)"),
         required=False,
         widget=DATE_INPUT,
@@ -234,7 +234,7 @@ class ConfirmForm(DesignSystemFormMixin, forms.Form):
 
 
 class ReopenForm(ConfirmForm):
-    deadline = forms.DateField(
+    deadline = BoundedDateField(
         label=_("New last day to answer"),
         widget=DATE_INPUT,
         help_text=_("Answers are accepted until 23:59 Swedish time that day."),
@@ -276,7 +276,7 @@ class ReminderForm(DesignSystemFormMixin, forms.Form):
 
 
 class ExtensionGrantForm(DesignSystemFormMixin, forms.Form):
-    deadline = forms.DateField(
+    deadline = BoundedDateField(
         label=_("New last day to answer"),
         widget=DATE_INPUT,
         help_text=_("Answers are accepted until 23:59 Swedish time that day."),
@@ -297,7 +297,7 @@ class ExtensionDecisionForm(DesignSystemFormMixin, forms.Form):
         choices=[(GRANT, _("Grant more time")), (REFUSE, _("Refuse"))],
         widget=forms.RadioSelect,
     )
-    deadline = forms.DateField(
+    deadline = BoundedDateField(
         label=_("New last day to answer"),
         required=False,
         widget=DATE_INPUT,
@@ -327,7 +327,7 @@ def _received_at(day: dt.date) -> dt.datetime:
 
 class _RegisterForm(DesignSystemFormMixin, forms.Form):
     file = forms.FileField(label=_("The answer"), help_text=_("PDF, Word (DOCX) or OpenDocument (ODT)."))
-    received_on = forms.DateField(
+    received_on = BoundedDateField(
         label=_("Date received"), widget=DATE_INPUT, help_text=_("The day the answer arrived.")
     )
     channel = forms.ChoiceField(

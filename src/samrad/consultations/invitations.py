@@ -1,20 +1,25 @@
 """Invitations to answer a consultation: one formal e-mail to each referral body's registry, and one personal
 e-mail with a login link to each of the body's people (its members and its contact people in the register).
 
-`invitations_send_pending` invites every body on an open consultation's list that has not been invited yet. It
-runs when the consultation opens and after each later addition to the list; running it again invites nobody
-twice (the referral's `invited_at` is set under a row lock, and each outbox row has a dedupe key per referral
-and recipient). Messages go through the outbox, so they leave only once the transaction has committed.
+Opening a consultation (or adding bodies to an open one) only starts the invitations (`invitations_start`): the
+request changes the status and records it, and the e-mails are queued in the background, in batches of
+INVITATION_BATCH_SIZE bodies (`invitations_send_batch`, run by the task `send_invitation_batch`, which queues
+the next batch until every body is done). Each referral records that its invitation was queued (`invited_at`)
+or that nobody could be told (`unreachable_at`), in the same transaction as its messages, so a batch that dies
+is simply done again, and the periodic sweep (`invitations_resume_stalled`) restarts a chain of batches that
+stopped. Nobody is invited twice (see `invitations_send_batch`). Messages go through the outbox, so they leave
+only once the batch has committed.
 """
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -26,7 +31,6 @@ from samrad.accounts.selectors import user_find_by_email
 from samrad.accounts.services import membership_add, user_create
 from samrad.actors import Actor
 from samrad.audit.services import audit_record
-from samrad.consultations import access
 from samrad.consultations.calendar import deadline_attachment
 from samrad.consultations.deadlines import effective_deadline
 from samrad.consultations.models import Consultation, ConsultationDocument, Referral
@@ -34,14 +38,6 @@ from samrad.notifications.services import Attachment, email_enqueue_template
 from samrad.organisations.models import Organisation
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class InvitationResult:
-    invited: list[Referral] = field(default_factory=list)
-    # Bodies with neither a registry address nor any people: nobody could be told; they stay uninvited.
-    unreachable: list[Referral] = field(default_factory=list)
-    emails: int = 0
 
 
 # --- Links and context shared by the consultation e-mails ---------------------------------------------------
@@ -153,11 +149,6 @@ def referral_people(*, actor: Actor, organisation: Organisation) -> list[User]:
     )
 
 
-def _system_or_manager(actor: Actor, consultation: Consultation) -> None:
-    if actor is not None and not access.can_manage(actor, consultation):
-        raise PermissionDenied(_("You do not run this consultation."))
-
-
 # --- Invitations -------------------------------------------------------------------------------------------
 
 
@@ -211,50 +202,163 @@ def _invite(*, actor: Actor, consultation: Consultation, referral: Referral, sha
     return sent
 
 
-def pending_invitations(consultation: Consultation) -> QuerySet[Referral]:
-    """The bodies on the list that have not been invited yet."""
-    return Referral.objects.filter(consultation=consultation, invited_at__isnull=True)
+INVITATION_BATCH_SIZE = 100
+# A fan-out that has shown no progress for this long has lost its task chain (a killed worker, a lost queue
+# entry): the periodic sweep queues a batch for it again.
+INVITATION_STALL_GRACE = dt.timedelta(minutes=2)
 
 
-def invitations_send_pending(*, actor: Actor, consultation: Consultation) -> InvitationResult:
-    """Invite every body on the list not invited yet, if the consultation is open (else nothing happens).
-    `actor` is the coordinator who caused it, or None for the system."""
-    _system_or_manager(actor, consultation)
-    invited: list[Referral] = []
-    unreachable: list[Referral] = []
-    emails = 0
+def pending_invitations(consultation: Consultation | int) -> QuerySet[Referral]:
+    """The bodies on the list whose invitations have not been queued yet (and not found unreachable)."""
+    return Referral.objects.filter(consultation=consultation, invited_at__isnull=True, unreachable_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class InvitationProgress:
+    """How far the invitations of one consultation have come (counted over the whole referral list)."""
+
+    total: int
+    invited: int
+    unreachable: int
+
+    @property
+    def done(self) -> int:
+        return self.invited + self.unreachable
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done
+
+    @property
+    def running(self) -> bool:
+        return self.pending > 0
+
+
+def invitation_progress(consultation: Consultation) -> InvitationProgress:
+    """One query, whatever the length of the list."""
+    counts = Referral.objects.filter(consultation=consultation).aggregate(
+        total=Count("pk"),
+        invited=Count("pk", filter=Q(invited_at__isnull=False)),
+        unreachable=Count("pk", filter=Q(invited_at__isnull=True, unreachable_at__isnull=False)),
+    )
+    return InvitationProgress(total=counts["total"], invited=counts["invited"], unreachable=counts["unreachable"])
+
+
+def invitations_start(*, consultation: Consultation) -> None:
+    """Start (or restart) sending the invitations of an open consultation in the background. Call it inside the
+    transaction that opened the consultation or added bodies to its list: bodies found unreachable before get
+    another try, and the first batch is queued once the transaction has committed. A fixed number of queries,
+    whatever the length of the list."""
+    Referral.objects.filter(consultation=consultation, invited_at__isnull=True, unreachable_at__isnull=False).update(
+        unreachable_at=None
+    )
+    consultation_id = consultation.pk
+    transaction.on_commit(lambda: invitations_queue_batch(consultation_id))
+
+
+def invitations_queue_batch(consultation_id: int) -> None:
+    """Queue one batch task. If the queue cannot take it, the periodic sweep queues it later; nothing is lost."""
+    from samrad.consultations.tasks import send_invitation_batch
+
+    try:
+        send_invitation_batch.enqueue(consultation_id)
+    except Exception:
+        logger.exception("Could not queue invitations of consultation %s; the sweep will pick them up", consultation_id)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    invited: list[int] = field(default_factory=list)  # referral ids
+    unreachable: list[int] = field(default_factory=list)
+    emails: int = 0
+    remaining: int = 0
+
+    @property
+    def processed(self) -> int:
+        return len(self.invited) + len(self.unreachable)
+
+
+def invitations_send_batch(*, consultation_id: int, limit: int = INVITATION_BATCH_SIZE) -> BatchResult:
+    """Queue the invitations of up to `limit` bodies not yet invited, in one transaction, as the system.
+
+    Nobody is invited twice: the bodies are read and marked (`invited_at`, or `unreachable_at` when nobody could
+    be told) in the same transaction, under row locks that a second worker skips (PostgreSQL) or waits for
+    (SQLite's writers take turns); and each outbox message has a dedupe key per referral and recipient, so even
+    a mark lost after the messages were queued cannot send them twice. A batch that dies rolls back whole:
+    its bodies are still pending and the next batch (or the sweep) takes them. Does nothing unless the
+    consultation is open."""
     with transaction.atomic():
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if locked.status != Consultation.Status.OPEN:
-            return InvitationResult()
-        shared = _Shared(
-            senders=sender_names(locked), reply_to=sender_addresses(locked), documents=document_links(locked)
-        )
-        referrals = (
-            pending_invitations(locked)
-            .select_for_update(of=("self",))
+        consultation = Consultation.objects.filter(pk=consultation_id, status=Consultation.Status.OPEN).first()
+        if consultation is None:
+            return BatchResult()
+        referrals = list(
+            pending_invitations(consultation)
+            .select_for_update(skip_locked=True, of=("self",))
             .select_related("organisation")
-            .order_by("organisation__name", "pk")
+            .order_by("organisation__name", "pk")[:limit]
         )
-        now = timezone.now()
-        for referral in referrals:
-            count = _invite(actor=actor, consultation=locked, referral=referral, shared=shared)
-            if count == 0:
-                unreachable.append(referral)
-                continue
-            referral.invited_at = now
-            referral.save(update_fields=["invited_at"])
-            invited.append(referral)
-            emails += count
+        invited: list[Referral] = []
+        unreachable: list[Referral] = []
+        emails = 0
+        if referrals:
+            shared = _Shared(
+                senders=sender_names(consultation),
+                reply_to=sender_addresses(consultation),
+                documents=document_links(consultation),
+            )
+            now = timezone.now()
+            for referral in referrals:
+                try:
+                    with transaction.atomic():  # one body that cannot be invited must not hold up the others
+                        count = _invite(actor=None, consultation=consultation, referral=referral, shared=shared)
+                except Exception:
+                    logger.exception("Could not invite referral %s; it stays pending", referral.pk)
+                    continue
+                if count:
+                    referral.invited_at = now
+                    invited.append(referral)
+                    emails += count
+                else:
+                    referral.unreachable_at = now
+                    unreachable.append(referral)
+            Referral.objects.bulk_update([*invited, *unreachable], ["invited_at", "unreachable_at"])
         if invited or unreachable:
             audit_record(
-                actor=actor,
+                actor=None,
                 action="consultation.invitations_sent",
-                target=locked,
+                target=consultation,
                 changes={
                     "invited": [r.organisation_id for r in invited],
                     "unreachable": [r.organisation_id for r in unreachable],
                     "emails": emails,
                 },
             )
-    return InvitationResult(invited=invited, unreachable=unreachable, emails=emails)
+    remaining = pending_invitations(consultation_id).count()
+    return BatchResult(
+        invited=[r.pk for r in invited], unreachable=[r.pk for r in unreachable], emails=emails, remaining=remaining
+    )
+
+
+def invitations_resume_stalled(*, now: dt.datetime | None = None) -> list[int]:
+    """Queue a batch for every open consultation whose invitations have stopped before reaching everyone: bodies
+    pending for longer than INVITATION_STALL_GRACE, and no batch finished within it. Returns the consultations'
+    ids. A fan-out that is merely slow gets a second chain of batches; the two share the work safely."""
+    now = now or timezone.now()
+    since = now - INVITATION_STALL_GRACE
+    waiting = Referral.objects.filter(
+        consultation=OuterRef("pk"), invited_at__isnull=True, unreachable_at__isnull=True, added_at__lt=since
+    )
+    recent = Referral.objects.filter(consultation=OuterRef("pk")).filter(
+        Q(invited_at__gte=since) | Q(unreachable_at__gte=since)
+    )
+    stalled = list(
+        Consultation.objects.filter(status=Consultation.Status.OPEN, opened_at__lt=since)
+        .filter(Exists(waiting))
+        .exclude(Exists(recent))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for consultation_id in stalled:
+        logger.warning("Invitations of consultation %s had stalled; queueing the next batch", consultation_id)
+        invitations_queue_batch(consultation_id)
+    return stalled

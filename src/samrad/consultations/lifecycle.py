@@ -10,12 +10,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.models import Consultation, StatusChange
-from samrad.errors import NotAllowedNow
+from samrad.dates import EARLIEST, LATEST, date_in_range
+from samrad.errors import InvalidInput, NotAllowedNow
 
 Status = Consultation.Status
 
@@ -74,6 +76,13 @@ def consultation_transition(
                 locked.closed_at = None
             if locked.deadline <= now:
                 raise TransitionError(_("The deadline has already passed. Set a later deadline first."))
+            if not date_in_range(locked.deadline):
+                # Stored before the range was enforced (or by hand): invitations could not carry it.
+                raise InvalidInput(
+                    _("The last day to answer must be between %(earliest)s and %(latest)s. Change it first.")
+                    % {"earliest": date_format(EARLIEST, "j F Y"), "latest": date_format(LATEST, "j F Y")},
+                    field="deadline",
+                )
             locked.opened_at = locked.opened_at or now
             if locked.opens_at is None or locked.opens_at > now:
                 locked.opens_at = now

@@ -162,7 +162,11 @@ class Referral(models.Model):
     deadline_override = models.DateTimeField(_("own deadline"), null=True, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
     added_after_opening = models.BooleanField(default=False)
+    # When the body's invitation e-mails were queued in the outbox (by a background batch, see invitations.py).
     invited_at = models.DateTimeField(null=True, blank=True)
+    # When an invitation batch found neither a registry address nor any people to tell. Cleared when invitations
+    # start again (a later addition to the list), so that the body is tried again.
+    unreachable_at = models.DateTimeField(null=True, blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)

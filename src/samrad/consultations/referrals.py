@@ -1,8 +1,9 @@
 """The referral list (remisslista): which organisations are asked to answer a consultation.
 
 Bodies are picked from the register by kind, county, group, division or one by one, while the consultation is a
-draft and while it is open. A body added to an open consultation is marked `added_after_opening`, is invited at
-once, and may get its own (later) deadline. A body that has answered cannot be taken off the list.
+draft and while it is open. A body added to an open consultation is marked `added_after_opening`, is invited
+right away (in the background, like the invitations on opening), and may get its own (later) deadline. A body
+that has answered cannot be taken off the list.
 """
 
 import datetime as dt
@@ -18,9 +19,10 @@ from django.utils.translation import gettext as _
 from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations import access
-from samrad.consultations.invitations import invitations_send_pending
+from samrad.consultations.invitations import invitations_start
 from samrad.consultations.lifecycle import TransitionError, phase_allows
 from samrad.consultations.models import Consultation, Referral, Submission
+from samrad.dates import check_date_in_range
 from samrad.organisations.models import Organisation
 from samrad.organisations.selectors import organisation_list, organisations_for_referral
 
@@ -73,8 +75,10 @@ def referral_add(
     deadline_override: dt.datetime | None = None,
 ) -> list[Referral]:
     """Put organisations on the list; those already on it are left as they are. On an open consultation the
-    new bodies are invited at once (with their own deadline if one is given). Returns the new referrals."""
+    new bodies' invitations (with their own deadline if one is given) are queued in the background once the
+    transaction commits. Returns the new referrals."""
     _require_manager(actor, consultation)
+    check_date_in_range(deadline_override, field="own_deadline")
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         _require_list_editable(locked)
@@ -121,10 +125,7 @@ def referral_add(
             },
         )
         if after_opening:
-            result = invitations_send_pending(actor=actor, consultation=locked)
-            invited_at = {referral.pk: referral.invited_at for referral in result.invited}
-            for referral in added:
-                referral.invited_at = invited_at.get(referral.pk)
+            invitations_start(consultation=locked)
     return added
 
 

@@ -54,6 +54,7 @@ from samrad.consultations.models import (
 )
 from samrad.consultations.receipts import receipt_number_new
 from samrad.consultations.referral_lifecycle import referral_transition
+from samrad.dates import check_date_in_range
 from samrad.documents.models import StoredFile
 from samrad.documents.services import DOCUMENT_KINDS, file_intake
 from samrad.errors import ServiceError
@@ -976,6 +977,7 @@ def _check_registration(*, actor: Actor, consultation: Consultation, received_at
         )
     if timezone.is_naive(received_at):
         raise ValueError("received_at must be timezone-aware")
+    check_date_in_range(received_at, field="received_on")
     if received_at > timezone.now() + dt.timedelta(minutes=5):
         raise ResponseError(_("The date the answer was received cannot be in the future."))
     if channel not in (Response.Channel.EMAIL, Response.Channel.PAPER):

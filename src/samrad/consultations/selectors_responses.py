@@ -216,7 +216,31 @@ def signatory_candidates(*, target: RespondTarget) -> QuerySet[Organisation]:
         queryset = queryset.exclude(
             pk__in=ResponseSignatory.objects.filter(response=target.response).values("organisation_id")
         )
-    return queryset.order_by("name")
+    return queryset.order_by("name", "pk")
+
+
+SIGNATORY_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class SignatorySearch:
+    """One page of co-signer candidates matching a name: at most SIGNATORY_SEARCH_LIMIT, and whether there are
+    more (then the person types more of the name)."""
+
+    query: str
+    organisations: list[Organisation]
+    more: bool
+
+
+def signatory_search(*, target: RespondTarget, q: str, limit: int = SIGNATORY_SEARCH_LIMIT) -> SignatorySearch:
+    """The candidates (see signatory_candidates) whose name, short name or municipality code contains `q`; with
+    an empty `q`, the first ones alphabetically. One query, however long the referral list."""
+    term = " ".join(q.split())
+    queryset = signatory_candidates(target=target)
+    if term:
+        queryset = queryset.filter(Q(name__icontains=term) | Q(short_name__icontains=term) | Q(municipality_code=term))
+    found = list(queryset[: limit + 1])
+    return SignatorySearch(query=term, organisations=found[:limit], more=len(found) > limit)
 
 
 def extension_requests_for(referral: Referral | None) -> list[ExtensionRequest]:

@@ -23,6 +23,7 @@ from samrad.consultations.deadlines import local_date, remiss_time_is_short
 from samrad.consultations.lifecycle import TransitionError, consultation_transition, phase_allows
 from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Question
 from samrad.consultations.reference_numbers import reference_number_next
+from samrad.dates import check_date_in_range
 from samrad.documents.services import DOCUMENT_KINDS, file_intake
 from samrad.errors import InvalidInput
 from samrad.organisations.models import Organisation
@@ -75,6 +76,8 @@ def consultation_create(
     if not senders:
         raise InvalidInput(_("A consultation needs at least one sending organisation."), field="senders")
     _require_own_sender(actor, senders)
+    check_date_in_range(deadline, field="deadline")
+    check_date_in_range(opens_at, field="opens_at")
     if deadline <= timezone.now():
         raise InvalidInput(_("The deadline must be in the future."), field="deadline")
     with transaction.atomic():
@@ -109,6 +112,8 @@ def consultation_update(*, actor: Actor, consultation: Consultation, **fields: A
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    for name in ("deadline", "opens_at"):
+        check_date_in_range(fields.get(name), field=name)
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         _require_phase(locked, "edit")  # the stored status: the caller's copy may be from before a close
@@ -298,15 +303,17 @@ def document_remove(*, actor: Actor, document: ConsultationDocument) -> None:
 
 
 def consultation_open(*, actor: Actor, consultation: Consultation) -> Consultation:
-    """Open for answers and invite every referral body on the list (through the outbox, after commit)."""
-    from samrad.consultations.invitations import invitations_send_pending
+    """Open for answers and start inviting every referral body on the list. The request does a fixed amount of
+    work whatever the length of the list: the move and its audit event here, the e-mails in background batches
+    queued after commit (invitations.py)."""
+    from samrad.consultations.invitations import invitations_start
 
     _require_manager(actor, consultation)
     if not consultation.questions.exists():
         raise TransitionError(_("Add at least one question before opening the consultation."))
     with transaction.atomic():
         consultation_transition(actor=actor, consultation=consultation, to_status=Consultation.Status.OPEN)
-        invitations_send_pending(actor=actor, consultation=consultation)
+        invitations_start(consultation=consultation)
     return consultation
 
 
@@ -321,6 +328,7 @@ def consultation_reopen(
     *, actor: Actor, consultation: Consultation, new_deadline: dt.datetime, note: str = ""
 ) -> Consultation:
     _require_manager(actor, consultation)
+    check_date_in_range(new_deadline, field="deadline")
     return consultation_transition(
         actor=actor,
         consultation=consultation,

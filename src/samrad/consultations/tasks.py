@@ -1,6 +1,7 @@
-"""Scheduled work of consultations, run by the task queue (see samrad.notifications.scheduling): automatic
-reminders, and closing consultations whose deadlines have all passed. Both are idempotent: running them twice,
-or late, does nothing twice."""
+"""Background work of consultations, run by the task queue: the invitations of an opened consultation, in
+batches, and the scheduled jobs (see samrad.notifications.scheduling): automatic reminders, closing
+consultations whose deadlines have all passed, and restarting invitations that stalled. All are idempotent:
+running them twice, or late, does nothing twice."""
 
 import datetime as dt
 import logging
@@ -11,6 +12,12 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samrad.consultations.invitations import (
+    INVITATION_BATCH_SIZE,
+    invitations_queue_batch,
+    invitations_resume_stalled,
+    invitations_send_batch,
+)
 from samrad.consultations.lifecycle import TransitionError, consultation_transition
 from samrad.consultations.models import Consultation, Referral
 from samrad.consultations.reminders import reminders_send_due
@@ -54,3 +61,20 @@ def send_due_reminders() -> int:
 def close_due_consultations() -> list[int]:
     """Every 5 minutes (registered as "consultations.close_due")."""
     return consultations_close_due()
+
+
+@task()
+def send_invitation_batch(consultation_id: int, batch_size: int = INVITATION_BATCH_SIZE) -> dict[str, int]:
+    """Invite the next `batch_size` bodies of an open consultation, then queue the next batch while bodies remain.
+    A batch that found nothing to do (another worker holds the rest) queues nothing: that worker's chain, or the
+    sweep, goes on."""
+    result = invitations_send_batch(consultation_id=consultation_id, limit=batch_size)
+    if result.processed and result.remaining:
+        invitations_queue_batch(consultation_id)
+    return {"invited": len(result.invited), "unreachable": len(result.unreachable), "remaining": result.remaining}
+
+
+@task()
+def resume_stalled_invitations() -> list[int]:
+    """Every 2 minutes (registered as "consultations.invitations")."""
+    return invitations_resume_stalled()

@@ -47,6 +47,7 @@ urlpatterns = [
     path("<int:pk>/svar/<int:organisation_pk>/avsta/", views.decline, name="decline"),
     path("<int:pk>/svar/<int:organisation_pk>/anstand/", views.extension, name="extension"),
     path("<int:pk>/svar/<int:organisation_pk>/medundertecknare/", views.cosigner_invite, name="cosigner_invite"),
+    path("<int:pk>/svar/<int:organisation_pk>/medundertecknare/sok/", views.cosigner_search, name="cosigner_search"),
     path(
         "<int:pk>/svar/<int:organisation_pk>/medundertecknare/<int:signatory_pk>/ta-bort/",
         views.cosigner_remove,

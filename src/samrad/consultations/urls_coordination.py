@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/remisslista/<int:referral_pk>/ta-bort/", views.referral_remove, name="referral_remove"),
     path("<int:pk>/remisslista/<int:referral_pk>/mer-tid/", views.extension_direct, name="extension_direct"),
     path("<int:pk>/oppna/", views.consultation_open, name="open"),
+    path("<int:pk>/inbjudningar/", views.invitation_status, name="invitation_status"),
     path("<int:pk>/stang/", views.consultation_close, name="close"),
     path("<int:pk>/oppna-igen/", views.consultation_reopen, name="reopen"),
     path("<int:pk>/oversikt/", views.dashboard, name="dashboard"),

@@ -33,6 +33,7 @@ from samrad.consultations.forms import (
     ExtensionRequestForm,
     ResponseDetailsForm,
     SignatoryInviteForm,
+    SignatorySearchForm,
     SubmitForm,
 )
 from samrad.consultations.lifecycle import phase_allows
@@ -42,6 +43,8 @@ from samrad.consultations.selectors_responses import RespondTarget
 from samrad.documents.inspection import FileRejected
 from samrad.documents.models import StoredFile
 from samrad.documents.naming import download_name
+from samrad.errors import ServiceError
+from samrad.ui.feedback import show_error
 
 PAGE_SIZE = 20
 RESPOND_TEMPLATE = "consultations/respond/page.html"
@@ -214,7 +217,9 @@ def _page_context(
         "details_conflict": details.conflict if details else None,
         "attachment_form": attachment_form or AttachmentForm(),
         "draft": draft,
-        "cosign_form": SignatoryInviteForm(candidates=selectors_responses.signatory_candidates(target=target)),
+        # Lazy: one EXISTS query when the section is shown; the candidates themselves are found by searching.
+        "cosigner_candidates": selectors_responses.signatory_candidates(target=target),
+        "cosigner_search": SignatorySearchForm(),
         "extension_requests": selectors_responses.extension_requests_for(target.referral),
     }
 
@@ -656,8 +661,8 @@ def extension(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespon
                 requested_deadline=form.cleaned_data["requested_deadline"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except (ValidationError, ServiceError) as error:
+            show_error(form, error)
         else:
             messages.success(request, _("Your request for more time has been sent to the coordinator."))
             return redirect("consultations:respond", pk, organisation_pk)
@@ -676,6 +681,32 @@ def extension(request: HttpRequest, pk: int, organisation_pk: int) -> HttpRespon
 
 
 # --- Joint answers ---------------------------------------------------------------------------------------
+
+
+COSIGNER_SEARCH_TEMPLATE = "consultations/respond/cosigner_search.html"
+
+
+@login_required
+@require_GET
+def cosigner_search(request: HttpRequest, pk: int, organisation_pk: int) -> HttpResponse:
+    """Organisations on the referral list that may co-sign, matching a name: a fragment for the search field on
+    the answer page (htmx), and without JavaScript a page of its own with a button for each."""
+    target = _target(request, pk, organisation_pk)
+    if not (target.can_edit and target.referral is not None):
+        raise Http404
+    form = SignatorySearchForm(request.GET)
+    search = selectors_responses.signatory_search(target=target, q=form.query())
+    template = COSIGNER_SEARCH_TEMPLATE + ("#results" if request.htmx else "")  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {
+            "consultation": target.consultation,
+            "organisation": target.organisation,
+            "cosigner_search": form,
+            "search": search,
+        },
+    )
 
 
 @login_required

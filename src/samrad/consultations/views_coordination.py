@@ -8,6 +8,7 @@ Thin views: forms parse, services change, selectors read. A consultation the use
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -43,7 +44,7 @@ from samrad.consultations.forms_coordination import (
     ReminderForm,
     ReopenForm,
 )
-from samrad.consultations.invitations import pending_invitations
+from samrad.consultations.invitations import InvitationProgress, invitation_progress, pending_invitations
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Consultation, ConsultationDocument, ExtensionRequest, Question, Referral
 from samrad.documents.inspection import FileRejected
@@ -84,9 +85,65 @@ def _page(request: HttpRequest, template: str, consultation: Consultation, **con
         {
             "consultation": consultation,
             "can": {what: phase_allows(consultation, what) for what in _PHASE_ACTIONS},
+            "invitations": _invitations_running(consultation),
             **context,
         },
     )
+
+
+@dataclass(frozen=True)
+class InvitationStatus:
+    """The invitations' progress as the pages show it ("4 200 of 10 000", grouped as the language groups)."""
+
+    progress: InvitationProgress
+
+    @property
+    def running(self) -> bool:
+        return self.progress.running
+
+    @property
+    def done(self) -> int:
+        return self.progress.done
+
+    @property
+    def total(self) -> int:
+        return self.progress.total
+
+    @property
+    def invited(self) -> int:
+        return self.progress.invited
+
+    @property
+    def unreachable(self) -> int:
+        return self.progress.unreachable
+
+    @property
+    def done_text(self) -> str:
+        return number_format(self.progress.done, force_grouping=True)
+
+    @property
+    def total_text(self) -> str:
+        return number_format(self.progress.total, force_grouping=True)
+
+    @property
+    def invited_text(self) -> str:
+        return number_format(self.progress.invited, force_grouping=True)
+
+    @property
+    def unreachable_text(self) -> str:
+        return number_format(self.progress.unreachable, force_grouping=True)
+
+    @property
+    def percent(self) -> int:
+        return self.progress.done * 100 // self.progress.total if self.progress.total else 100
+
+
+def _invitations_running(consultation: Consultation) -> InvitationStatus | None:
+    """The progress of the invitations while they are being sent (shown on every page of the consultation)."""
+    if consultation.status != Consultation.Status.OPEN:
+        return None
+    progress = invitation_progress(consultation)
+    return InvitationStatus(progress) if progress.running else None
 
 
 def _confirm_remove(
@@ -390,8 +447,8 @@ def referral_add(request: HttpRequest, consultation: Consultation) -> HttpRespon
         else:
             if consultation.status == Consultation.Status.OPEN:
                 text = ngettext(
-                    "%(count)d organisation was added to the list and invited.",
-                    "%(count)d organisations were added to the list and invited.",
+                    "%(count)d organisation was added to the list. Its invitation is being sent.",
+                    "%(count)d organisations were added to the list. Their invitations are being sent.",
                     len(added),
                 )
             else:
@@ -439,6 +496,9 @@ def referral_remove(request: HttpRequest, consultation: Consultation, referral_p
 # --- Lifecycle -------------------------------------------------------------------------------------------
 
 
+UNREACHABLE_SHOWN = 50
+
+
 @managed
 @require_http_methods(["GET", "POST"])
 def consultation_open(request: HttpRequest, consultation: Consultation) -> HttpResponse:
@@ -449,30 +509,51 @@ def consultation_open(request: HttpRequest, consultation: Consultation) -> HttpR
         except ServiceError as error:
             show_error(form, error)
         else:
-            invited = consultation.referrals.filter(invited_at__isnull=False).count()
-            messages.success(
-                request,
-                ngettext(
-                    "The consultation is open. %(count)d referral body was invited.",
-                    "The consultation is open. %(count)d referral bodies were invited.",
-                    invited,
-                )
-                % {"count": invited},
-            )
+            to_invite = pending_invitations(consultation).count()
+            if to_invite:
+                text = ngettext(
+                    "The consultation is open. The invitation to %(count)d referral body is being sent.",
+                    "The consultation is open. The invitations to %(count)d referral bodies are being sent.",
+                    to_invite,
+                ) % {"count": to_invite}
+            else:
+                text = _("The consultation is open.")
+            messages.success(request, text)
             return redirect("coordination:dashboard", pk=consultation.pk)
     pending = pending_invitations(consultation)
+    unreachable = (
+        pending.filter(organisation__registry_email="", organisation__contacts__isnull=True)
+        .exclude(organisation__memberships__isnull=False)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    shown = list(unreachable[: UNREACHABLE_SHOWN + 1])
     return _page(
         request,
         "consultations/coordination/open.html",
         consultation,
         form=form,
         invite_count=pending.count(),
-        unreachable=pending.filter(organisation__registry_email="", organisation__contacts__isnull=True)
-        .exclude(organisation__memberships__isnull=False)
-        .select_related("organisation")
-        .order_by("organisation__name"),
+        unreachable=shown[:UNREACHABLE_SHOWN],
+        unreachable_more=unreachable.count() - UNREACHABLE_SHOWN if len(shown) > UNREACHABLE_SHOWN else 0,
         question_count=consultation.questions.count(),
         warning=services.remiss_time_warning(consultation),
+    )
+
+
+@managed
+@require_http_methods(["GET"])
+def invitation_status(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """The progress of the invitations as a fragment, polled by the pages while they are being sent."""
+    progress = invitation_progress(consultation) if consultation.status == Consultation.Status.OPEN else None
+    return render(
+        request,
+        "consultations/coordination/_invitations.html",
+        {
+            "consultation": consultation,
+            "invitations": InvitationStatus(progress) if progress and progress.total else None,
+            "polled": True,
+        },
     )
 
 
@@ -588,7 +669,7 @@ def extension_direct(request: HttpRequest, consultation: Consultation, referral_
                 deadline=form.cleaned_data["deadline"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as error:
+        except (ValidationError, ServiceError) as error:
             show_error(form, error)
         else:
             messages.success(
@@ -631,7 +712,7 @@ def extension_decide(request: HttpRequest, consultation: Consultation, request_p
             else:
                 extensions.extension_refuse(actor=request.user, request=extension, note=data["note"])
                 text = _("The request from %(name)s was refused.") % {"name": name}
-        except ValidationError as error:
+        except (ValidationError, ServiceError) as error:
             show_error(form, error)
         else:
             messages.success(request, text)

@@ -7,7 +7,9 @@
 - A feed per series (METHOD:PUBLISH) with every meeting, for calendar subscriptions.
 
 Times are written in Europe/Stockholm (TZID) with the VTIMEZONE included, so that clients that do not know
-the zone still place the meeting right.
+the zone still place the meeting right. A time outside the platform's range of dates (`samrad.dates`: refused
+on input, but a row can hold anything) is written in UTC instead: year 9999 in UTC may be year 10000 in
+Stockholm, and no file or feed may fail on stored data.
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from samrad.dates import date_in_range
 from samrad.dialogue.models import DialogueSeries, Meeting
 from samrad.notifications.services import Attachment
 
@@ -35,6 +38,8 @@ _BLOCK_END = re.compile(r"<br\s*/?>|</(p|li|h[2-4]|tr|blockquote)>", re.IGNORECA
 
 
 def _local(moment: dt.datetime) -> dt.datetime:
+    if not date_in_range(moment):
+        return moment.astimezone(dt.UTC).replace(microsecond=0)
     return timezone.localtime(moment, timezone.get_default_timezone()).replace(microsecond=0)
 
 
@@ -120,7 +125,8 @@ def _calendar(method: str, name: str = "") -> Calendar:
 
 
 def _finish(calendar: Calendar, moments: Iterable[dt.datetime]) -> bytes:
-    years = [moment.year for moment in moments] or [timezone.now().year]
+    """Add the VTIMEZONE, covering the years of the meetings written in local time, and serialise."""
+    years = [moment.year for moment in moments if date_in_range(moment)] or [timezone.now().year]
     calendar.add_missing_timezones(first_date=dt.date(min(years) - 1, 1, 1), last_date=dt.date(max(years) + 1, 12, 31))
     return calendar.to_ical()
 

@@ -15,7 +15,7 @@ from samrad.consultations.models import Consultation
 from samrad.dialogue.models import ActionPoint, DialogueSeries, Meeting, Topic
 from samrad.dialogue.registrations import NEEDS_MAX_LENGTH
 from samrad.organisations.models import County, Division, Group, Organisation
-from samrad.ui.forms import DesignSystemFormMixin
+from samrad.ui.forms import BoundedDateField, DesignSystemFormMixin
 
 
 def local_zone() -> ZoneInfo:
@@ -169,7 +169,7 @@ def _combine(day: dt.date, time: dt.time) -> dt.datetime:
 
 class MeetingForm(DesignSystemFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, help_text=_("E.g. Dialogue meeting Södertörn."))
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = BoundedDateField(label=_("Date"))
     start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(
@@ -195,10 +195,9 @@ class MeetingForm(DesignSystemFormMixin, forms.Form):
     per_org_cap = forms.IntegerField(
         label=_("Places per organisation"), required=False, min_value=1, help_text=_("Empty: no limit.")
     )
-    registration_deadline = forms.DateField(
+    registration_deadline = BoundedDateField(
         label=_("Last day to register"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: until the meeting starts."),
     )
     agenda = forms.CharField(
@@ -351,7 +350,7 @@ class ActionPointForm(DesignSystemFormMixin, forms.Form):
     owner = forms.ModelChoiceField(
         label=_("Responsible organisation"), required=False, queryset=Organisation.objects.none()
     )
-    due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = BoundedDateField(label=_("Due date"), required=False)
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

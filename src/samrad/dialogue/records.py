@@ -15,6 +15,7 @@ from samrad.accounts.models import User
 from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.models import Consultation
+from samrad.dates import check_date_in_range
 from samrad.dialogue import access, mailings
 from samrad.dialogue.models import ActionPoint, Attendance, DialogueSeries, Input, Meeting, Minutes, Registration, Topic
 from samrad.dialogue.richtext import richtext_clean
@@ -128,6 +129,7 @@ def action_point_add(
     due_date: dt.date | None = None,
 ) -> ActionPoint:
     meeting = check_can_manage_meeting(actor, meeting)
+    check_date_in_range(due_date, field="due_date")
     point = ActionPoint(meeting=meeting, kind=kind, description=description.strip(), owner=owner, due_date=due_date)
     point.full_clean()
     with transaction.atomic():

@@ -19,6 +19,7 @@ from samrad.accounts.models import Membership
 from samrad.accounts.selectors import user_is_coordinator
 from samrad.actors import Actor
 from samrad.audit.services import audit_record, model_changes
+from samrad.dates import check_date_in_range
 from samrad.dialogue import access, mailings
 from samrad.dialogue.models import (
     DialogueSeries,
@@ -280,9 +281,14 @@ def news_post(*, actor: Actor, series: DialogueSeries, title: str, body: str) ->
 # --- Meetings ----------------------------------------------------------------------------------------------
 
 
-def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+def _check_times(
+    starts_at: dt.datetime, ends_at: dt.datetime, registration_deadline: dt.datetime | None = None
+) -> None:
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValueError("Meeting times must be timezone-aware.")
+    check_date_in_range(starts_at, field="starts_at")
+    check_date_in_range(ends_at, field="ends_at")
+    check_date_in_range(registration_deadline, field="registration_deadline")
 
 
 def meeting_create(
@@ -303,7 +309,7 @@ def meeting_create(
 ) -> Meeting:
     """Add a meeting to a series. Without a registration deadline, people can register until it starts."""
     check_can_manage(actor, series)
-    _check_times(starts_at, ends_at)
+    _check_times(starts_at, ends_at, registration_deadline)
     meeting = Meeting(
         series=series,
         title=" ".join(title.split()),
@@ -362,7 +368,7 @@ def meeting_update(*, actor: Actor, meeting: Meeting, data: dict[str, Any]) -> M
             elif isinstance(value, str):
                 value = value.strip()
             setattr(current, name, value)
-        _check_times(current.starts_at, current.ends_at)
+        _check_times(current.starts_at, current.ends_at, current.registration_deadline)
         changes = model_changes(current, MEETING_FIELDS, before)
         for name in ("for_groups", "for_organisations"):
             if name in data:

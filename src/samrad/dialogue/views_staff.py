@@ -49,6 +49,7 @@ from samrad.dialogue.models import (
     Topic,
 )
 from samrad.documents.inspection import FileRejected
+from samrad.errors import ServiceError
 from samrad.organisations.models import Organisation
 from samrad.organisations.selectors import organisations_for_referral
 from samrad.ui import decorators as ui_decorators
@@ -285,7 +286,7 @@ def meeting_create(request: HttpRequest, series: DialogueSeries) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, series=series, **form.service_data())
-        except ValidationError as error:
+        except (ValidationError, ServiceError) as error:
             show_error(form, error)
         else:
             messages.success(request, _("The meeting was added. Send the invitations when it is ready."))
@@ -324,7 +325,7 @@ def meeting_edit(request: HttpRequest, meeting: Meeting) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_update(actor=request.user, meeting=meeting, data=form.service_data())
-        except ValidationError as error:
+        except (ValidationError, ServiceError) as error:
             show_error(form, error)
         else:
             messages.success(request, _("The changes were saved; participants get the new details if needed."))
@@ -521,7 +522,7 @@ def meeting_action_points(request: HttpRequest, meeting: Meeting) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             records.action_point_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as error:
+        except (ValidationError, ServiceError) as error:
             show_error(form, error)
         else:
             messages.success(request, _("It was added."))

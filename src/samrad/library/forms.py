@@ -10,8 +10,9 @@ from samrad.dialogue.access import series_managed_by
 from samrad.library.models import LibraryDocument, SearchEntry
 from samrad.library.search import MAX_QUERY_LENGTH
 from samrad.library.selectors import library_organisations_for
+from samrad.library.services import EARLIEST_PUBLICATION
 from samrad.organisations.models import Organisation
-from samrad.ui.forms import DesignSystemFormMixin
+from samrad.ui.forms import BoundedDateField, DesignSystemFormMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,8 +35,10 @@ class SearchForm(DesignSystemFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), required=False, queryset=Organisation.objects.none(), empty_label=_("any")
     )
-    date_from = forms.DateField(label=_("From date"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To date"), required=False, widget=DATE_WIDGET)
+    date_from = BoundedDateField(
+        label=_("From date"), required=False, widget=DATE_WIDGET, earliest=EARLIEST_PUBLICATION
+    )
+    date_to = BoundedDateField(label=_("To date"), required=False, widget=DATE_WIDGET, earliest=EARLIEST_PUBLICATION)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,7 +79,9 @@ class LibraryDocumentForm(DesignSystemFormMixin, forms.Form):
         max_length=500,
         help_text=_("Separate tags with commas, e.g. traffic, housing."),
     )
-    published_on = forms.DateField(label=_("Publication date"), required=False, widget=DATE_WIDGET)
+    published_on = BoundedDateField(
+        label=_("Publication date"), required=False, widget=DATE_WIDGET, earliest=EARLIEST_PUBLICATION
+    )
     organisation = forms.ModelChoiceField(
         label=_("Organisation behind it"), required=False, queryset=Organisation.objects.none(), empty_label=_("none")
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from samrad.actors import Actor
 from samrad.audit.services import audit_record, model_changes
+from samrad.dates import check_date_in_range
 from samrad.documents.services import TEXT_KINDS, file_intake
 from samrad.library.indexing import search_index_object, search_remove_object
 from samrad.library.models import LibraryDocument, Tag
@@ -21,6 +22,8 @@ from samrad.organisations.models import Organisation
 # What a knowledge-base file may be: documents and spreadsheets (their text is searched).
 LIBRARY_FILE_KINDS = TEXT_KINDS
 FIELDS = ["title", "summary", "kind", "published_on", "organisation", "url", "visibility"]
+# The knowledge base holds older material too (reports and inquiries from the last century).
+EARLIEST_PUBLICATION = dt.date(1900, 1, 1)
 
 
 def _require_curator(actor: Actor, organisation: Organisation | None) -> None:
@@ -68,8 +71,9 @@ def library_document_create(
     readers: Iterable[Organisation] = (),
 ) -> LibraryDocument:
     """Add a document to the knowledge base: an uploaded file (checked by the file intake, its text extracted in
-    the background) or a link. Raises PermissionDenied, ValidationError or FileRejected."""
+    the background) or a link. Raises PermissionDenied, ValidationError, InvalidInput or FileRejected."""
     _require_curator(actor, organisation)
+    check_date_in_range(published_on, field="published_on", earliest=EARLIEST_PUBLICATION)
     _check_source(has_file=file_stream is not None, url=url)
     with transaction.atomic():
         stored = None
@@ -130,6 +134,7 @@ def library_document_update(
     """Change a document. A new file replaces the old one; without one, a document that has a file keeps it
     (unless a link is given instead)."""
     _require_curator(actor, organisation)
+    check_date_in_range(published_on, field="published_on", earliest=EARLIEST_PUBLICATION)
     with transaction.atomic():
         locked = LibraryDocument.objects.select_for_update().get(pk=document.pk)
         # Whose document it is now, as stored: the caller's instance counts for its primary key only.

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samrad.accounts.selectors import user_is_coordinator
 from samrad.documents.inspection import FileRejected
 from samrad.documents.naming import download_name
+from samrad.errors import ServiceError
 from samrad.library import selectors, services
 from samrad.library.forms import LibraryDocumentForm, LibraryFilterForm, document_initial
 from samrad.library.models import LibraryDocument
+from samrad.ui.feedback import show_error
 
 PAGE_SIZE = 25
 
@@ -109,8 +111,8 @@ def _save(request: HttpRequest, form: LibraryDocumentForm, document: LibraryDocu
         form.add_error("file", exc.message)
     except PermissionDenied as exc:
         form.add_error("organisation", str(exc))
-    except ValidationError as exc:
-        form.add_error(None, exc)
+    except (ValidationError, ServiceError) as exc:
+        show_error(form, exc)
     return None
 
 

@@ -80,3 +80,21 @@ def draft(make_consultation: Callable[..., Consultation]) -> Consultation:
 @pytest.fixture
 def open_consultation(make_consultation: Callable[..., Consultation]) -> Consultation:
     return make_consultation(open=True)
+
+
+@pytest.fixture
+def send_invitations() -> Callable[..., int]:
+    """send_invitations(consultation): run the consultation's invitation batches in this process, one after the
+    other as the queued task `send_invitation_batch` would, until every body is done; returns the number of
+    batches. (Tests that need the task queue itself use run_queued_tasks or the task_worker fixture.)"""
+    from samrad.consultations.invitations import INVITATION_BATCH_SIZE, invitations_send_batch
+
+    def run(consultation: Consultation, *, batch_size: int = INVITATION_BATCH_SIZE) -> int:
+        batches = 0
+        while True:
+            result = invitations_send_batch(consultation_id=consultation.pk, limit=batch_size)
+            batches += 1
+            if not result.processed or not result.remaining:
+                return batches
+
+    return run

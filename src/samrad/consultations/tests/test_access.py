@@ -68,6 +68,7 @@ def _nacka_urls(consultation, municipality, response, attachment, submission):
             reverse("consultations:submit", args=[c, o]),
             reverse("consultations:decline", args=[c, o]),
             reverse("consultations:extension", args=[c, o]),
+            reverse("consultations:cosigner_search", args=[c, o]),
             reverse("consultations:attachment_download", args=[c, o, attachment.pk]),
             reverse("consultations:receipt", args=[c, submission.receipt_number]),
             reverse("consultations:submission_file", args=[c, submission.receipt_number, attachment.file_id]),

@@ -271,7 +271,9 @@ def test_picking_bodies_by_kind_and_one_by_one(as_coordinator, draft):
     assert agency.pk
 
 
-def test_adding_to_an_open_consultation_invites_with_an_own_deadline(as_coordinator, open_consultation):
+def test_adding_to_an_open_consultation_invites_with_an_own_deadline(
+    as_coordinator, open_consultation, send_invitations
+):
     late = OrganisationFactory.create(name="Värmdö kommun")
     own = local_date(open_consultation.deadline) + dt.timedelta(days=20)
     response = as_coordinator.post(
@@ -279,9 +281,16 @@ def test_adding_to_an_open_consultation_invites_with_an_own_deadline(as_coordina
     )
     assert response.status_code == 302
     referral = Referral.objects.get(consultation=open_consultation, organisation=late)
-    assert referral.added_after_opening and referral.invited_at
-    assert referral.deadline_override == end_of_day(own)
+    assert referral.added_after_opening and referral.deadline_override == end_of_day(own)
+    html = html_of(as_coordinator.get(response["Location"]))
+    assert "Inbjudningar skickas: 0 av 1" in html
+    assert "inbjudan skickas" in html  # the body's row says its invitation is on its way
+
+    send_invitations(open_consultation)
+    referral.refresh_from_db()
+    assert referral.invited_at
     assert OutboundEmail.objects.filter(category="consultations.invitation").exists()
+    assert "Inbjudningar skickas" not in html_of(as_coordinator.get(response["Location"]))
 
 
 def test_an_own_deadline_before_the_consultations_is_a_form_error(as_coordinator, open_consultation):
@@ -320,7 +329,9 @@ def test_the_open_page_says_how_many_will_be_invited_and_opens(as_coordinator, d
     assert response.status_code == 302 and response["Location"] == url("dashboard", draft.pk)
     draft.refresh_from_db()
     assert draft.status == Consultation.Status.OPEN
-    assert Referral.objects.filter(consultation=draft, invited_at__isnull=False).count() == 3
+    html = html_of(as_coordinator.get(response["Location"]))
+    assert "Inbjudningarna till 3 remissinstanser skickas." in html
+    assert "Inbjudningar skickas: 0 av 3" in html
 
 
 def test_opening_without_questions_shows_why(as_coordinator, make_consultation):

@@ -21,7 +21,7 @@ from samrad.audit.models import AuditEvent
 from samrad.consultations import services
 from samrad.consultations.deadlines import end_of_day, local_date
 from samrad.consultations.extensions import extension_grant_direct
-from samrad.consultations.invitations import invitations_send_pending
+from samrad.consultations.invitations import invitations_send_batch
 from samrad.consultations.models import Referral
 from samrad.consultations.referrals import referral_add
 from samrad.consultations.tests.factories import ReferralFactory
@@ -54,7 +54,9 @@ def nacka(db):
     return organisation
 
 
-def test_opening_invites_the_registry_and_each_person_with_a_personal_link(draft, coordinator, nacka, region):
+def test_opening_invites_the_registry_and_each_person_with_a_personal_link(
+    draft, coordinator, nacka, region, send_invitations
+):
     services.document_add(
         actor=coordinator,
         consultation=draft,
@@ -65,6 +67,7 @@ def test_opening_invites_the_registry_and_each_person_with_a_personal_link(draft
     referral = ReferralFactory.create(consultation=draft, organisation=nacka)
 
     services.consultation_open(actor=coordinator, consultation=draft)
+    send_invitations(draft)
 
     referral.refresh_from_db()
     assert referral.invited_at is not None
@@ -116,13 +119,14 @@ def next_clock_change(month: int) -> dt.date:
 
 @pytest.mark.parametrize(("month", "offset_hours"), [(3, 2), (10, 1)])
 def test_the_calendar_file_holds_the_deadline_in_stockholm_time(
-    make_consultation, coordinator, nacka, month, offset_hours
+    make_consultation, coordinator, nacka, month, offset_hours, send_invitations
 ):
     day = next_clock_change(month)
     consultation = make_consultation(deadline=end_of_day(day))
     ReferralFactory.create(consultation=consultation, organisation=nacka)
 
     services.consultation_open(actor=coordinator, consultation=consultation)
+    send_invitations(consultation)
 
     message = OutboundEmail.objects.get(to=["registrator@nacka.example.se"])
     calendar = calendar_of(message)
@@ -141,8 +145,11 @@ def test_the_calendar_file_holds_the_deadline_in_stockholm_time(
     assert uids == {str(event["UID"])}
 
 
-def test_an_extension_sends_the_same_event_with_a_higher_sequence(open_consultation, coordinator, nacka):
+def test_an_extension_sends_the_same_event_with_a_higher_sequence(
+    open_consultation, coordinator, nacka, send_invitations
+):
     referral_add(actor=coordinator, consultation=open_consultation, organisations=[nacka])
+    send_invitations(open_consultation)
     invitation = deadline_event(OutboundEmail.objects.get(to=["registrator@nacka.example.se"]))
     referral = Referral.objects.get(consultation=open_consultation, organisation=nacka)
     new_day = local_date(open_consultation.deadline) + dt.timedelta(days=14)
@@ -156,42 +163,74 @@ def test_an_extension_sends_the_same_event_with_a_higher_sequence(open_consultat
     assert event.decoded("DTSTART") == end_of_day(new_day).replace(microsecond=0)
 
 
-def test_nobody_is_invited_twice(open_consultation, coordinator, nacka):
+def test_nobody_is_invited_twice(open_consultation, coordinator, nacka, send_invitations):
     referral_add(actor=coordinator, consultation=open_consultation, organisations=[nacka])
+    send_invitations(open_consultation)
     count = OutboundEmail.objects.count()
     assert count == 3
 
+    send_invitations(open_consultation)  # a batch run again finds nobody left
+    assert OutboundEmail.objects.count() == count
     Referral.objects.filter(consultation=open_consultation).update(invited_at=None)  # as if the mark was lost
-    invitations_send_pending(actor=coordinator, consultation=open_consultation)
-    invitations_send_pending(actor=None, consultation=open_consultation)
+    invitations_send_batch(consultation_id=open_consultation.pk)
+    invitations_send_batch(consultation_id=open_consultation.pk)
 
     assert OutboundEmail.objects.count() == count  # the outbox dedupe keys hold
 
 
-def test_a_body_nobody_can_be_reached_at_stays_uninvited(open_consultation, coordinator):
+def test_a_body_nobody_can_be_reached_at_is_marked_and_tried_again_on_the_next_addition(
+    open_consultation, coordinator, nacka, send_invitations
+):
     silent = OrganisationFactory.create(registry_email="")
-    result_referrals = referral_add(actor=coordinator, consultation=open_consultation, organisations=[silent])
-    assert result_referrals[0].invited_at is None
+    [added] = referral_add(actor=coordinator, consultation=open_consultation, organisations=[silent])
+    assert added.invited_at is None
+    result = invitations_send_batch(consultation_id=open_consultation.pk)
+    assert result.unreachable == [added.pk] and result.invited == [] and result.remaining == 0
+    added.refresh_from_db()
+    assert added.invited_at is None and added.unreachable_at is not None
     assert OutboundEmail.objects.count() == 0
-    result = invitations_send_pending(actor=coordinator, consultation=open_consultation)
-    assert [r.organisation_id for r in result.unreachable] == [silent.pk]
-    assert result.invited == []
+    assert invitations_send_batch(consultation_id=open_consultation.pk).processed == 0  # not tried again and again
+
+    ContactPersonFactory.create(organisation=silent, email="nu@tyst.example.se")
+    referral_add(actor=coordinator, consultation=open_consultation, organisations=[nacka])  # invitations start again
+    send_invitations(open_consultation)
+
+    added.refresh_from_db()
+    assert added.invited_at is not None and added.unreachable_at is None
+    assert OutboundEmail.objects.filter(to=["nu@tyst.example.se"]).count() == 1
 
 
-def test_nothing_is_sent_before_commit_and_nothing_at_all_after_a_rollback(open_consultation, coordinator, nacka):
+def test_nothing_is_queued_before_commit_and_nothing_at_all_after_a_rollback(
+    open_consultation, coordinator, nacka, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
     class Abort(Exception):
         pass
 
-    with pytest.raises(Abort), transaction.atomic():
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Abort),
+        transaction.atomic(),
+    ):
         referral_add(actor=coordinator, consultation=open_consultation, organisations=[nacka])
-        assert OutboundEmail.objects.count() == 3
+        assert not DBTaskResult.objects.exists()
         raise Abort
+    assert callbacks == []
+    assert not DBTaskResult.objects.exists()
     assert OutboundEmail.objects.count() == 0
     assert not Referral.objects.filter(consultation=open_consultation).exists()
 
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_add(actor=coordinator, consultation=open_consultation, organisations=[nacka])
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "samrad.consultations.tasks.send_invitation_batch"
+    assert queued.args_kwargs["args"] == [open_consultation.pk]
 
-def test_the_invitation_is_delivered_with_its_calendar_file(open_consultation, coordinator, nacka):
+
+def test_the_invitation_is_delivered_with_its_calendar_file(open_consultation, coordinator, nacka, send_invitations):
     referral_add(actor=coordinator, consultation=open_consultation, organisations=[nacka])
+    send_invitations(open_consultation)
     message = OutboundEmail.objects.get(to=["registrator@nacka.example.se"])
 
     deliver(message.pk)

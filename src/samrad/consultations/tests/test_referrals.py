@@ -129,7 +129,9 @@ def test_an_own_deadline_must_give_more_time(open_consultation, coordinator):
 # --- Amending the list after opening ------------------------------------------------------------------------
 
 
-def test_a_body_added_after_opening_gets_its_own_invitation_and_deadline(open_consultation, coordinator):
+def test_a_body_added_after_opening_gets_its_own_invitation_and_deadline(
+    open_consultation, coordinator, send_invitations
+):
     early = ReferralFactory.create(consultation=open_consultation, invited=True)
     late = OrganisationFactory.create(name="Värmdö kommun", registry_email="registrator@varmdo.example.se")
     ContactPersonFactory.create(organisation=late, email="kontakt@varmdo.example.se")
@@ -138,6 +140,7 @@ def test_a_body_added_after_opening_gets_its_own_invitation_and_deadline(open_co
     [referral] = referral_add(
         actor=coordinator, consultation=open_consultation, organisations=[late], deadline_override=own_deadline
     )
+    send_invitations(open_consultation)
 
     referral.refresh_from_db()
     assert referral.added_after_opening and referral.invited_at is not None

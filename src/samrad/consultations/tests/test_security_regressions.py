@@ -78,7 +78,7 @@ def nacka():
 
 
 def test_a_coordinator_cannot_become_a_member_of_a_body_through_its_contacts_and_an_invitation(
-    client, ksl, mallory, nacka
+    client, ksl, mallory, nacka, send_invitations
 ):
     with pytest.raises(PermissionDenied):
         organisation_services.contact_add(actor=mallory, organisation=nacka, name="Mallory", email=mallory.email)
@@ -91,10 +91,13 @@ def test_a_coordinator_cannot_become_a_member_of_a_body_through_its_contacts_and
     QuestionFactory.create(consultation=bait)
     referrals.referral_add(actor=mallory, consultation=bait, organisations=[nacka])
     services.consultation_open(actor=mallory, consultation=bait)
+    send_invitations(bait)
     assert not Membership.objects.filter(user=mallory, organisation=nacka).exists()
 
 
-def test_contacts_set_by_the_body_itself_get_a_respondent_account_on_invitation(coordinator, region, nacka):
+def test_contacts_set_by_the_body_itself_get_a_respondent_account_on_invitation(
+    coordinator, region, nacka, send_invitations
+):
     nacka_member = MembershipFactory.create(organisation=nacka, role=Membership.Role.COORDINATOR).user
     organisation_services.contact_add(
         actor=nacka_member, organisation=nacka, name="Eva Ek", email="eva.ek@nacka.example.se"
@@ -103,6 +106,7 @@ def test_contacts_set_by_the_body_itself_get_a_respondent_account_on_invitation(
     QuestionFactory.create(consultation=consultation)
     referrals.referral_add(actor=coordinator, consultation=consultation, organisations=[nacka])
     services.consultation_open(actor=coordinator, consultation=consultation)
+    send_invitations(consultation)
     assert Membership.objects.filter(
         user__email="eva.ek@nacka.example.se", organisation=nacka, role=Membership.Role.RESPONDENT
     ).exists()

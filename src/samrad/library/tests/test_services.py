@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -7,6 +8,7 @@ from samrad.audit.models import AuditEvent
 from samrad.documents.inspection import FileRejected
 from samrad.documents.models import StoredFile
 from samrad.documents.tests import samples
+from samrad.errors import InvalidInput
 from samrad.library.models import LibraryDocument
 from samrad.library.selectors import library_document_list, library_documents_visible_to
 from samrad.library.services import library_document_create, library_document_delete, library_document_update
@@ -145,3 +147,11 @@ def test_curating_is_decided_by_the_stored_document_not_the_instance_passed_in(c
         library_document_delete(actor=coordinator, document=disguised)
     theirs.refresh_from_db()
     assert (theirs.title, theirs.organisation_id) == ("KSL:s rapport", ksl.pk)
+
+
+def test_a_publication_date_outside_the_range_is_refused_by_the_service(coordinator):
+    with pytest.raises(InvalidInput) as refused:
+        library_document_create(
+            actor=coordinator, title="Fel år", url="https://example.se/a", published_on=dt.date(9999, 1, 1)
+        )
+    assert refused.value.field == "published_on"

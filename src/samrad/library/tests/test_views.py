@@ -206,3 +206,17 @@ def test_an_html_page_with_a_pdf_inside_is_kept_and_served_as_plain_text_never_a
     assert download["Content-Type"] == "text/plain"
     assert download["Content-Disposition"] == 'attachment; filename="rapport.txt"'
     assert download["X-Content-Type-Options"] == "nosniff"
+
+
+def test_dates_in_year_1_or_9999_are_refused_on_the_search_and_the_document_forms(client, coordinator, documents):
+    refused = "Välj ett datum mellan 1 januari 1900 och 31 december 2100."
+    for day in ("0001-01-01", "9999-12-31"):
+        searched = client.get(reverse("search:results"), {"q": "region", "date_from": day})
+        assert searched.status_code == 200 and refused in searched.content.decode()
+    client.force_login(coordinator)
+    link = {"title": "Gammal utredning", "kind": "report", "visibility": "public", "url": "https://example.se/sou"}
+    created = client.post(reverse("library:create"), {**link, "published_on": "0001-01-01"})
+    assert created.status_code == 200 and refused in created.content.decode()
+    assert not LibraryDocument.objects.filter(title="Gammal utredning").exists()
+    older = client.post(reverse("library:create"), {**link, "published_on": "1974-06-01"})  # last century is fine
+    assert older.status_code == 302
