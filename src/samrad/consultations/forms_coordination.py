@@ -72,11 +72,6 @@ class ConsultationForm(DesignSystemFormMixin, forms.Form):
             "before their deadline. Leave empty for no automatic reminders."
         ),
     )
-    is_public = forms.BooleanField(
-        label=_("Anyone may answer on the platform"),
-        required=False,
-        help_text=_("Members of the public and organisations not on the list can answer too."),
-    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +87,6 @@ class ConsultationForm(DesignSystemFormMixin, forms.Form):
             "senders": [link.organisation_id for link in consultation.sender_links.all()],
             "deadline": local_date(consultation.deadline),
             "reminder_days": ", ".join(str(d) for d in consultation.reminder_days or []),
-            "is_public": consultation.is_public,
         }
 
     def clean_deadline(self) -> dt.date:
@@ -120,7 +114,6 @@ class ConsultationForm(DesignSystemFormMixin, forms.Form):
             "body": data["body"],
             "deadline": end_of_day(data["deadline"]),
             "reminder_days": data["reminder_days"],
-            "is_public": data["is_public"],
         }
 
 

@@ -150,7 +150,6 @@ def test_creating_a_consultation_warns_about_short_remiss_time_but_creates_it(as
             "senders": [region.pk],
             "deadline": deadline.isoformat(),
             "reminder_days": "14, 3, 3",
-            "is_public": "",
         },
         follow=True,
     )
@@ -524,3 +523,11 @@ def test_a_registration_with_a_future_date_or_a_bad_file_is_refused(as_coordinat
     )
     assert "error-summary" in html and 'value="KS 1"' in html
     assert not Response.objects.exists()
+
+
+def test_the_consultation_form_promises_no_public_answering_that_does_not_exist(client, coordinator):
+    """Members of the public cannot answer on the platform (yet): the form must not offer it."""
+    client.force_login(coordinator)
+    html = client.get(reverse("coordination:create")).content.decode()
+    assert "is_public" not in html
+    assert "allmänheten" not in html.lower()
