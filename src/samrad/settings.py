@@ -24,6 +24,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a page that says what happened and what to do (in the site's layout and language).
+CSRF_FAILURE_VIEW = "samrad.ui.errors.csrf_failure"
 # Where the platform is reached; used in links that leave the site (e-mail, calendar files).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 VAR_DIR = Path(env.str("SAMRAD_VAR_DIR", default="") or PROJECT_DIR / "var")
