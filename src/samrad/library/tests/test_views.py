@@ -160,3 +160,21 @@ def test_the_search_page_without_a_query_or_with_bad_dates(client, documents):
     assert "Slutdatumet är före startdatumet" in bad.content.decode()
     nothing = client.get(reverse("search:results"), {"q": "kvantfysik"}).content.decode()
     assert "0 resultat" in nothing
+
+
+def test_the_search_page_lists_a_document_once_with_its_matching_pages(client, add_library_document):
+    from samrad.library.indexing import search_reindex
+
+    add_library_document(
+        "Rapport om samverkan",
+        summary="Kort om rapporten.",
+        pages=("Inledning om samverkan.", "Inget här.", "Mer samverkan i länet.", "Samverkan igen."),
+    )
+    search_reindex()
+    text = client.get(reverse("search:results"), {"q": "samverkan"}).content.decode()
+    assert "1 resultat för" in text
+    assert text.count("Rapport om <mark>samverkan</mark>") == 1
+    assert 'aria-label="Sidor i Rapport om samverkan där orden finns"' in text
+    for number in (1, 3, 4):
+        assert f'<span class="search-result__page">sida {number}:</span>' in text
+    assert "sida 2:" not in text
