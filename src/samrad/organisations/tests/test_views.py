@@ -394,3 +394,14 @@ def test_import_refuses_other_files_and_large_files(staff_client, settings):
     large = staff_client.post(url, {"file": upload("register.csv", b"name,kind\nA,other\n"), "action": "preview"})
     assert "file" in large.context["form"].errors
     assert not Organisation.objects.filter(kind__in=["municipality", "other"]).exclude(name="Region Stockholm").exists()
+
+
+def test_removing_another_organisations_contact_is_refused_with_its_reason(staff_client, register):
+    org = Organisation.objects.get(municipality_code="0180")
+    contact = ContactPersonFactory.create(organisation=org)
+    response = staff_client.post(reverse("organisations:contact_remove", args=[org.pk, contact.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("organisations:detail", args=[org.pk])
+    assert "Bara organisationens egna medlemmar eller plattformens personal får ändra vart dess post går." in (
+        response.content.decode()
+    )
+    assert ContactPerson.objects.filter(pk=contact.pk).exists()
