@@ -39,7 +39,8 @@ LONG_FILE_NAME = "Kommunstyrelsens_protokollsutdrag_2016-09-14_paragraf_143_regi
 # of those, the outermost ones (whose parent does not stick out too), furthest right first. If there are none,
 # positioned elements that escape their scrolling ancestor.
 OVERFLOW_JS = """
-() => {
+async () => {
+  await document.fonts.ready;  // measure with the web font in place
   const root = document.documentElement;
   const limit = root.clientWidth;
   const result = {scrollWidth: root.scrollWidth, clientWidth: limit, culprits: []};
