@@ -10,10 +10,14 @@ $(STAMP): requirements/dev.txt package.json package-lock.json scripts/bootstrap
 	./scripts/bootstrap $(VENV)
 	touch $(STAMP)
 
-setup: $(STAMP)
+# A development checkout's settings: DEBUG on and a generated SECRET_KEY (an existing .env is left as it is).
+.env:
+	./scripts/local-env
+
+setup: $(STAMP) .env
 
 ## Start the platform with demo content on SQLite at http://127.0.0.1:8000 (Ctrl-C stops it).
-demo: $(STAMP)
+demo: $(STAMP) .env
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo
 
 ## Run the whole test suite (SQLite unless DATABASE_URL says otherwise).

@@ -18,13 +18,20 @@ environ.Env.read_env(PROJECT_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
+# The example value of .env.example is no secret: with DEBUG off it is refused like a missing key.
+EXAMPLE_SECRET_KEY = "change-me-to-50-random-characters"  # noqa: S105 - the placeholder that is refused
+if not SECRET_KEY or SECRET_KEY == EXAMPLE_SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
-    SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 - used only with DEBUG on
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set to a secret value when DEBUG is off (see .env.example). For a development "
+            "checkout, `make demo` or `scripts/local-env` writes a .env with DEBUG=1 and a generated key."
+        )
+    SECRET_KEY = SECRET_KEY or "insecure-development-key-only-for-debug"  # used only with DEBUG on
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a page that says what happened and what to do (in the site's layout and language).
+CSRF_FAILURE_VIEW = "samrad.ui.errors.csrf_failure"
 # Where the platform is reached; used in links that leave the site (e-mail, calendar files).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 VAR_DIR = Path(env.str("SAMRAD_VAR_DIR", default="") or PROJECT_DIR / "var")

@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from samrad.api.api import api
+from samrad.ui import views as ui_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("samrad.core.urls")),
+    path("favicon.ico", ui_views.favicon, name="favicon"),
     path("konto/", include("samrad.accounts.urls")),
     path("remisser/", include("samrad.consultations.urls")),
     path("samordning/", include("samrad.consultations.urls_coordination")),
@@ -23,5 +25,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+# 400, 403 and 404 are Django's own handlers with the templates in samrad/ui/templates.
+handler500 = "samrad.ui.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -35,6 +35,12 @@ class SearchHitKind(StrEnum):
     MINUTES = SearchEntry.Kind.MINUTES.value
 
 
+class SearchPageHitOut(Schema):
+    page: int = Field(description="The page of the document where the words are.")
+    page_label: str = Field(description="The sheet's name, for a spreadsheet.")
+    snippet_html: str = Field(description="Text around the matches on that page, HTML-escaped, the words in <mark>.")
+
+
 class SearchHitOut(Schema):
     kind: SearchHitKind
     kind_label: str
@@ -42,19 +48,28 @@ class SearchHitOut(Schema):
     title: str
     title_html: str = Field(description="The title, HTML-escaped, with the matching words in <mark>.")
     snippet_html: str = Field(description="Text around the matches, HTML-escaped, the matching words in <mark>.")
-    page: int | None = Field(description="The page of a document where the text was found.")
+    page: int | None = Field(
+        description="The page where the text was found when the document itself (its title or summary) does not "
+        "match: its best page; null otherwise."
+    )
     page_label: str = Field(description="The sheet's name, for a spreadsheet.")
     url: str
     organisation_id: int | None
     organisation_name: str | None
     date: dt.date | None
     rank: float = Field(description="Relevance; higher is better. Comparable within one answer only.")
+    pages: list[SearchPageHitOut] = Field(
+        description="A document is one item: the pages where the words are (at most five, in page order)."
+    )
+    more_pages: int = Field(description="How many other pages of the document the words are on.")
 
 
 class SearchPage(Schema):
     query: str
     items: list[SearchHitOut]
-    count: int = Field(description="How many results the caller may see (all pages together).")
+    count: int = Field(
+        description="How many results the caller may see (all pages of results together; a document counts once)."
+    )
     limit: int
     offset: int
 
@@ -91,6 +106,11 @@ def _hit(hit: SearchHit, request: HttpRequest) -> dict[str, Any]:
         "organisation_name": entry.organisation.name if entry.organisation else None,
         "date": entry.date,
         "rank": hit.rank,
+        "pages": [
+            {"page": page.page, "page_label": page.page_label, "snippet_html": str(page.snippet_html)}
+            for page in hit.pages
+        ],
+        "more_pages": hit.more_pages,
     }
 
 

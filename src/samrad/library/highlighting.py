@@ -2,6 +2,8 @@
 the query looks for. The same code serves both databases, so a result reads the same on PostgreSQL and SQLite,
 and every character of the stored text is escaped before it reaches a page."""
 
+from collections import Counter
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -45,15 +47,22 @@ def snippet(text: str, wanted: frozenset[str], *, words: int = SNIPPET_WORDS) ->
     spans = _matches(text, wanted)
     if not spans:
         return mark_safe(escape(text[:300]))  # noqa: S308 - escaped
-    best_start, best_score = 0, (-1, -1)
-    for first in range(len(spans)):
-        window = spans[first : first + words]
-        hits = [text[s:e].lower() for s, e, m in window if m]
-        score = (len({stem(word) for word in hits}), len(hits))
+    # The window of `words` words with the most different wanted stems (then the most matches), slid over the
+    # text one word at a time with running counts.
+    matched = [stem(text[s:e].lower()) if m else None for s, e, m in spans]
+    in_window: Counter[str] = Counter(found for found in matched[:words] if found is not None)
+    best_start, best_score = 0, (len(in_window), in_window.total())
+    for first in range(1, max(1, len(spans) - words + 1)):
+        leaving, entering = matched[first - 1], matched[first + words - 1]
+        if leaving is not None:
+            in_window[leaving] -= 1
+            if not in_window[leaving]:
+                del in_window[leaving]
+        if entering is not None:
+            in_window[entering] += 1
+        score = (len(in_window), in_window.total())
         if score > best_score:
             best_start, best_score = first, score
-        if first + words >= len(spans):
-            break
     # Start a few words before the first match, so that the match has some context on its left.
     first_match = next((i for i in range(best_start, len(spans)) if spans[i][2]), best_start)
     first = max(0, min(best_start, first_match - 4))

@@ -784,3 +784,7 @@ def _apply(
             else:
                 for message in error.messages:
                     result.problems.append(ImportProblem(row.line, "", message))
+        except PermissionDenied as error:
+            # Only the registry address may be refused to a coordinator (another organisation's mail): reported
+            # on its row and column like any other problem, so that the whole file is still checked.
+            result.problems.append(ImportProblem(row.line, labels.get("registry_email", "registry_email"), str(error)))

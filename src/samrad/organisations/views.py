@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from samrad.actors import ACT_FOR_ORGANISATION
 from samrad.organisations import selectors, services
 from samrad.organisations.forms import (
     ContactPersonForm,
@@ -27,7 +28,7 @@ from samrad.organisations.forms import (
 from samrad.organisations.importing import register_import
 from samrad.organisations.models import ContactPerson, Division, Group, Organisation
 from samrad.ui import decorators as ui_decorators
-from samrad.ui.feedback import show_error
+from samrad.ui.feedback import message_error, show_error
 
 PAGE_SIZE = 25
 # A previewed import file waits this long (seconds) for the coordinator to confirm it.
@@ -56,6 +57,19 @@ def _contact_or_404(pk: int, contact_pk: int) -> ContactPerson:
     return contact
 
 
+# Shown instead of the contact-person controls, and as the refusal, to coordinators of other organisations.
+CONTACTS_REFUSAL = gettext_lazy(
+    "Only the organisation's own members or platform staff may change its contact people, because they receive "
+    "its mail."
+)
+
+
+def _check_may_direct_mail(request: HttpRequest, organisation: Organisation) -> None:
+    """Opening a contact-person form is refused up front (with the reason) to whom saving it would be refused."""
+    if not request.user.has_perm(ACT_FOR_ORGANISATION, organisation):
+        raise PermissionDenied(str(CONTACTS_REFUSAL))
+
+
 # --- Organisations ---------------------------------------------------------------------------------------
 
 
@@ -74,7 +88,13 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @coordinator_required
 @require_http_methods(["GET"])
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "organisations/organisation_detail.html", {"organisation": _organisation_or_404(pk)})
+    organisation = _organisation_or_404(pk)
+    context = {
+        "organisation": organisation,
+        "may_direct_mail": request.user.has_perm(ACT_FOR_ORGANISATION, organisation),
+        "contacts_refusal": CONTACTS_REFUSAL,
+    }
+    return render(request, "organisations/organisation_detail.html", context)
 
 
 @coordinator_required
@@ -122,43 +142,61 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _organisation_or_404(pk)
+    if request.method == "GET":
+        _check_may_direct_mail(request, organisation)
     form = ContactPersonForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_add(actor=request.user, organisation=organisation, **form.service_data())
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as error:
+            show_error(form, error)  # the reason above the form, what was typed still in it
+            status = 403
         else:
             messages.success(request, _("The contact person was added."))
             return redirect("organisations:detail", pk=pk)
     context = {"form": form, "organisation": organisation, "contact": None}
-    return render(request, "organisations/contact_form.html", context)
+    return render(request, "organisations/contact_form.html", context, status=status)
 
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     contact = _contact_or_404(pk, contact_pk)
+    if request.method == "GET":
+        _check_may_direct_mail(request, contact.organisation)
     form = ContactPersonForm(request.POST or None, instance=contact)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_update(actor=request.user, contact=contact, data=form.service_data())
         except ValidationError as error:
             add_service_errors(form, error)
+        except PermissionDenied as error:
+            show_error(form, error)
+            status = 403
         else:
             messages.success(request, _("The contact person was saved."))
             return redirect("organisations:detail", pk=pk)
     context = {"form": form, "organisation": contact.organisation, "contact": contact}
-    return render(request, "organisations/contact_form.html", context)
+    return render(request, "organisations/contact_form.html", context, status=status)
 
 
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
     contact = _contact_or_404(pk, contact_pk)
+    if request.method == "GET":
+        _check_may_direct_mail(request, contact.organisation)
     if request.method == "POST":
-        services.contact_remove(actor=request.user, contact=contact)
-        messages.success(request, _("%(name)s is no longer a contact person.") % {"name": contact.name})
+        try:
+            services.contact_remove(actor=request.user, contact=contact)
+        except PermissionDenied as error:
+            message_error(request, error)
+        else:
+            messages.success(request, _("%(name)s is no longer a contact person.") % {"name": contact.name})
         return redirect("organisations:detail", pk=pk)
     return render(request, "organisations/contact_confirm_remove.html", {"contact": contact})
 

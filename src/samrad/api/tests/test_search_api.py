@@ -97,3 +97,24 @@ def test_a_date_range_that_ends_before_it_starts_finds_nothing(client, corpus):
     response = client.get(URL, {"q": "regionbildning", "date_from": "2026-05-01", "date_to": "2026-01-01"})
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+def test_a_document_is_one_item_with_its_matching_pages(client):
+    report = library_document_create(
+        actor="test",
+        title="Rapport om samverkan",
+        summary="Om samverkan i länet.",
+        file_stream=io.BytesIO(samples.make_pdf("Samverkan först.", "Inget.", "Samverkan sist.")),
+        file_name="rapport.pdf",
+    )
+    stored_file_extract_text(stored_file=report.file)
+    search_reindex()
+    body = client.get(URL, {"q": "samverkan"}).json()
+    assert body["count"] == 1
+    (item,) = body["items"]
+    assert (item["kind"], item["id"], item["page"]) == ("library", report.pk, None)
+    assert [(page["page"], page["snippet_html"]) for page in item["pages"]] == [
+        (1, "<mark>Samverkan</mark> först."),
+        (3, "<mark>Samverkan</mark> sist."),
+    ]
+    assert item["more_pages"] == 0

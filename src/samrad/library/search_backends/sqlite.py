@@ -3,6 +3,8 @@ of each entry's title and text, matched with an FTS5 expression built from the s
 with bm25 (title ten times the text). Stemming happens here in Python with the Snowball Swedish stemmer, since
 SQLite has none of its own."""
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -20,10 +22,14 @@ MATCHES_SQL = (
     f"SELECT rowid AS id, bm25({FTS_TABLE}, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score "  # noqa: S608 - constants
     f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
 )
-COUNT_SQL = "SELECT count(*) FROM (" + MATCHES_SQL + ") m WHERE +m.id IN ({visible})"  # noqa: S608 - constants
-PAGE_SQL = (
-    "SELECT m.id, m.score, count(*) OVER () FROM (" + MATCHES_SQL + ") m WHERE +m.id IN ({visible}) "  # noqa: S608 - constants
-    "ORDER BY m.score, m.id LIMIT %s OFFSET %s"
+# The matching entries the user may see, with the columns of their documents (see search_backends); bm25 is lower
+# for better matches, the score its negation. `LIMIT -1` (no limit) keeps SQLite from flattening the matches into
+# the grouping query, where bm25 cannot be used; CROSS JOIN keeps the join order: the matches first, then each
+# one's entry by primary key.
+MATCHING_SQL = (
+    "SELECT m.id, -m.score AS score, e.source, e.source_id, e.kind, e.object_id, e.url, e.page FROM ("  # noqa: S608
+    + MATCHES_SQL
+    + f" LIMIT -1) m CROSS JOIN {SearchEntry._meta.db_table} e ON e.id = m.id WHERE +m.id IN ({{visible}})"
 )
 
 
@@ -45,6 +51,8 @@ def fts_expression(query: ParsedQuery) -> str:
 
 
 class SqliteBackend:
+    entry_list = "group_concat(coalesce(page, -1) || ':' || id)"
+
     def entries_added(self, entries: list[SearchEntry]) -> None:
         rows = [
             (entry.pk, "" if entry.page is not None else stemmed_text(entry.title), stemmed_text(entry.body))
@@ -53,21 +61,6 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.executemany(INSERT_SQL, rows)
 
-    def rank(
-        self, entries: QuerySet[SearchEntry], *, text: str, query: ParsedQuery, limit: int, offset: int
-    ) -> tuple[list[tuple[int, float]], int]:
-        expression = fts_expression(query)
+    def matching(self, entries: QuerySet[SearchEntry], *, text: str, query: ParsedQuery) -> tuple[str, list[Any]]:
         visible_sql, visible_params = entries.values("id").query.sql_with_params()
-        params = (expression, *visible_params)
-        with connection.cursor() as cursor:
-            # One scan gives the page and (as a window count) the total; past the last page, a count alone.
-            cursor.execute(PAGE_SQL.format(visible=visible_sql), (*params, limit, offset))
-            rows = cursor.fetchall()
-            if rows:
-                total = int(rows[0][2])
-            else:
-                cursor.execute(COUNT_SQL.format(visible=visible_sql), params)
-                total = int(cursor.fetchone()[0])
-        # bm25 is lower for better matches; the rank reported is its negation, higher is better.
-        page = [(int(entry_id), -float(score)) for entry_id, score, _total in rows]
-        return page, total
+        return MATCHING_SQL.format(visible=visible_sql), [fts_expression(query), *visible_params]

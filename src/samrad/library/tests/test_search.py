@@ -214,3 +214,56 @@ def test_python_stems_are_postgresqls_swedish_stems():
             lexemes = cursor.fetchone()[0]
             expected = [] if word in STOP_WORDS else [stem(word)]
             assert lexemes == expected, word
+
+
+@pytest.fixture
+def long_report(add_library_document):
+    """A report whose words are in its summary and on seven of its eight pages; page 8 is over CHUNK_CHARS long,
+    so it is indexed in two pieces, both with the word."""
+    from samrad.library.indexing import CHUNK_CHARS
+
+    filler = "Ett stycke om annat. " * (CHUNK_CHARS // 20)
+    pages = (
+        *tuple(f"Sida {number}: samverkan i länet." for number in range(1, 7)),
+        "Här står inget om saken.",
+        f"Samverkan i början. {filler} Samverkan i slutet.",
+    )
+    document = add_library_document("Rapport om länets framtid", summary="Om samverkan mellan kommunerna.", pages=pages)
+    add_library_document("Kort PM", summary="Samverkan i korthet.")
+    search_reindex()
+    return document
+
+
+def test_a_document_is_one_result_with_the_pages_where_the_words_are(long_report):
+    results = search(user=ANONYMOUS, query="samverkan")
+    assert [hit.entry.title for hit in results.hits].count("Rapport om länets framtid") == 1
+    assert results.total == len(results.hits) == 2
+    report = next(hit for hit in results.hits if hit.entry.title == "Rapport om länets framtid")
+    assert report.entry.page is None  # the document's own entry: its summary matched
+    assert "<mark>samverkan</mark>" in report.snippet_html
+    assert "<mark>" not in report.title_html
+    # The first five matching pages, in page order; the other two are counted (page 8 once, not twice).
+    assert len(report.pages) == 5
+    assert [page.page for page in report.pages] == sorted(page.page for page in report.pages)
+    assert len({page.page for page in report.pages}) == 5
+    assert 7 not in {page.page for page in report.pages}
+    assert report.more_pages == 2
+    assert all("<mark>" in page.snippet_html for page in report.pages)
+
+
+def test_paging_counts_documents_not_pages(long_report):
+    first = search(user=ANONYMOUS, query="samverkan", limit=1)
+    second = search(user=ANONYMOUS, query="samverkan", limit=1, offset=1)
+    past = search(user=ANONYMOUS, query="samverkan", limit=1, offset=5)
+    assert first.total == second.total == past.total == 2
+    assert first.has_next and not second.has_next and past.hits == []
+    assert {first.hits[0].entry.title, second.hits[0].entry.title} == {"Rapport om länets framtid", "Kort PM"}
+
+
+def test_a_document_found_only_in_its_pages_shows_its_best_page(long_report):
+    hit = search(user=ANONYMOUS, query="länet sida").hits[0]
+    assert hit.entry.title == "Rapport om länets framtid"
+    assert hit.entry.page is not None
+    assert [page.page for page in hit.pages] == [1, 2, 3, 4, 5]
+    assert hit.more_pages == 1
+    assert "<mark>" in hit.snippet_html

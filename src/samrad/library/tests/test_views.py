@@ -220,3 +220,21 @@ def test_dates_in_year_1_or_9999_are_refused_on_the_search_and_the_document_form
     assert not LibraryDocument.objects.filter(title="Gammal utredning").exists()
     older = client.post(reverse("library:create"), {**link, "published_on": "1974-06-01"})  # last century is fine
     assert older.status_code == 302
+
+
+def test_the_search_page_lists_a_document_once_with_its_matching_pages(client, add_library_document):
+    from samrad.library.indexing import search_reindex
+
+    add_library_document(
+        "Rapport om samverkan",
+        summary="Kort om rapporten.",
+        pages=("Inledning om samverkan.", "Inget här.", "Mer samverkan i länet.", "Samverkan igen."),
+    )
+    search_reindex()
+    text = client.get(reverse("search:results"), {"q": "samverkan"}).content.decode()
+    assert "1 resultat för" in text
+    assert text.count("Rapport om <mark>samverkan</mark>") == 1
+    assert 'aria-label="Sidor i Rapport om samverkan där orden finns"' in text
+    for number in (1, 3, 4):
+        assert f'<span class="search-result__page">sida {number}:</span>' in text
+    assert "sida 2:" not in text

@@ -256,6 +256,51 @@ def test_the_organisations_own_coordinator_and_platform_staff_change_its_registr
         assert event.actor_id == user.pk and event.changes["registry_email"][1] == address
 
 
+def test_a_refused_contact_person_shows_the_reason_on_the_form_and_keeps_what_was_typed(staff_client, register):
+    org = Organisation.objects.get(municipality_code="0180")
+    typed = {"name": "Maja Mallberg", "email": "maja.mallberg@example.se", "title": "Nämndsekreterare"}
+    response = staff_client.post(reverse("organisations:contact_add", args=[org.pk]), typed)
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert 'id="error-summary"' in html  # the form page, not a bare "403 Forbidden"
+    assert "Bara organisationens egna medlemmar eller plattformens personal får ändra vart dess post går." in html
+    for value in typed.values():
+        assert f'value="{value}"' in html
+    assert not ContactPerson.objects.filter(organisation=org).exists()
+
+
+def test_the_contact_person_form_is_refused_with_its_reason_before_anything_is_typed(staff_client, register):
+    org = Organisation.objects.get(municipality_code="0180")
+    contact = ContactPersonFactory.create(organisation=org)
+    for url in (
+        reverse("organisations:contact_add", args=[org.pk]),
+        reverse("organisations:contact_edit", args=[org.pk, contact.pk]),
+        reverse("organisations:contact_remove", args=[org.pk, contact.pk]),
+    ):
+        response = staff_client.get(url)
+        assert response.status_code == 403, url
+        assert "får ändra organisationens kontaktpersoner" in response.content.decode()
+
+
+def test_contact_person_controls_are_offered_only_to_whom_they_are_allowed(client, coordinator, register):
+    own = Organisation.objects.get(name="Region Stockholm")
+    other = Organisation.objects.get(municipality_code="0180")
+    contact = ContactPersonFactory.create(organisation=other)
+    client.force_login(coordinator)
+    own_page = client.get(reverse("organisations:detail", args=[own.pk])).content.decode()
+    assert reverse("organisations:contact_add", args=[own.pk]) in own_page
+    other_page = client.get(reverse("organisations:detail", args=[other.pk])).content.decode()
+    assert reverse("organisations:contact_add", args=[other.pk]) not in other_page
+    assert reverse("organisations:contact_edit", args=[other.pk, contact.pk]) not in other_page
+    assert "får ändra organisationens kontaktpersoner" in other_page
+
+    staff = User.objects.create_user(username="drift", email="drift@samrad.example", is_staff=True)
+    client.force_login(staff)
+    staff_page = client.get(reverse("organisations:detail", args=[other.pk])).content.decode()
+    assert reverse("organisations:contact_add", args=[other.pk]) in staff_page
+    assert reverse("organisations:contact_edit", args=[other.pk, contact.pk]) in staff_page
+
+
 def test_contacts_are_added_changed_and_removed(staff_client, register):
     org = Organisation.objects.get(name="Region Stockholm")  # the coordinator's own organisation
     add_url = reverse("organisations:contact_add", args=[org.pk])
@@ -346,6 +391,22 @@ def test_import_with_bad_rows_shows_them_in_a_table_and_saves_nothing(staff_clie
     assert not Organisation.objects.filter(kind="municipality").exists()
 
 
+def test_checking_a_file_that_redirects_another_organisations_mail_shows_why_on_the_import_page(staff_client, register):
+    """A coordinator may curate the register but not decide where another body's mail goes: the check reports
+    the refused row instead of ending in a bare 403, and nothing is changed."""
+    content = b"municipality_code,name,registry_email\n0180,Stockholm,kapad@example.se\n"
+    for action in ("preview", "import"):
+        response = staff_client.post(
+            reverse("organisations:import"), {"file": upload("register.csv", content), "action": action}
+        )
+        assert response.status_code == 200
+        problems = response.context["result"].problems
+        assert [(p.line, p.column) for p in problems] == [(2, "registry_email")]
+        html = response.content.decode()
+        assert "Bara organisationens egna medlemmar eller plattformens personal får ändra vart dess post går." in html
+    assert Organisation.objects.get(municipality_code="0180").registry_email != "kapad@example.se"
+
+
 def test_import_of_an_xlsx_upload(staff_client):
     workbook = Workbook()
     workbook.active.append(["municipality_code", "name", "population_2016"])
@@ -369,3 +430,14 @@ def test_import_refuses_other_files_and_large_files(staff_client, settings):
     large = staff_client.post(url, {"file": upload("register.csv", b"name,kind\nA,other\n"), "action": "preview"})
     assert "file" in large.context["form"].errors
     assert not Organisation.objects.filter(kind__in=["municipality", "other"]).exclude(name="Region Stockholm").exists()
+
+
+def test_removing_another_organisations_contact_is_refused_with_its_reason(staff_client, register):
+    org = Organisation.objects.get(municipality_code="0180")
+    contact = ContactPersonFactory.create(organisation=org)
+    response = staff_client.post(reverse("organisations:contact_remove", args=[org.pk, contact.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("organisations:detail", args=[org.pk])
+    assert "Bara organisationens egna medlemmar eller plattformens personal får ändra vart dess post går." in (
+        response.content.decode()
+    )
+    assert ContactPerson.objects.filter(pk=contact.pk).exists()
