@@ -17,31 +17,15 @@ Options: --sizes 26,2900,10000  --runs 20. Without DATABASE_URL the embedded SQL
 
 import argparse
 import datetime as dt
-import math
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samrad.settings_test")
-os.environ.setdefault("SAMRAD_VAR_DIR", str(ROOT / "var" / "bench"))
+import harness
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from samrad.accounts.models import Membership, User  # noqa: E402
-from samrad.consultations.deadlines import end_of_day, local_date  # noqa: E402
-from samrad.consultations.models import (  # noqa: E402
+from samrad.accounts.models import Membership, User
+from samrad.consultations.deadlines import end_of_day, local_date
+from samrad.consultations.models import (
     Answer,
     Consultation,
     ConsultationSender,
@@ -51,14 +35,7 @@ from samrad.consultations.models import (  # noqa: E402
     ResponseSignatory,
     Stance,
 )
-from samrad.organisations.models import Organisation  # noqa: E402
-
-WARM_UP = 2
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+from samrad.organisations.models import Organisation
 
 
 def make_register(count: int) -> tuple[Organisation, Organisation, list[Organisation]]:
@@ -120,30 +97,6 @@ def make_consultation(
     return consultation
 
 
-def measure(client: Client, url: str, runs: int, **headers: str) -> dict[str, float]:
-    for _ in range(WARM_UP):
-        response = client.get(url, headers=headers)
-        assert response.status_code == 200, f"{url} answered {response.status_code}"
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, headers=headers)
-    query_count = len(queries.captured_queries)
-    query_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
-    size = len(response.content)
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url, headers=headers)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    return {
-        "median_ms": statistics.median(times) * 1000,
-        "p95_ms": percentile(times, 0.95) * 1000,
-        "queries": query_count,
-        "db_ms": query_ms,
-        "kb": size / 1024,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="26,2900,10000", help="referral-list sizes, comma-separated")
@@ -151,11 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        print(f"Database: {connection.vendor} ({test_name}), {args.runs} requests per size after {WARM_UP} warm-ups.\n")
+    with harness.throwaway_database() as database:
+        print(f"Database: {database}, {args.runs} requests per size after {harness.WARM_UP} warm-ups.\n")
         region, nacka, others = make_register(max(sizes))
         respondent = User.objects.create_user(username="svar", email="svarande@nacka.example.se", password=None)
         Membership.objects.create(user=respondent, organisation=nacka, role=Membership.Role.RESPONDENT)
@@ -171,18 +121,15 @@ def main() -> None:
                 (
                     "co-signer search",
                     reverse("consultations:cosigner_search", args=[consultation.pk, nacka.pk]) + "?cosigner-q=kommun",
-                    {"HX-Request": "true"},
+                    {"HX_Request": "true"},
                 ),
             ]
             for name, url, headers in pages:
-                result = measure(client, url, args.runs, **headers)
+                result = harness.measure_get(client, url, args.runs, **headers)
                 print(
-                    f"{size:>7} {name:<16} {result['median_ms']:>10.1f} {result['p95_ms']:>8.1f} "
-                    f"{result['queries']:>8} {result['db_ms']:>9.1f} {result['kb']:>8.0f}"
+                    f"{size:>7} {name:<16} {result.median_ms:>10.1f} {result.p95_ms:>8.1f} "
+                    f"{result.queries:>8} {result.db_ms:>9.1f} {result.kb:>8.0f}"
                 )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

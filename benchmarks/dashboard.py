@@ -16,31 +16,15 @@ Options: --sizes 26,290,2900  --runs 20. Without DATABASE_URL the embedded SQLit
 
 import argparse
 import datetime as dt
-import math
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samrad.settings_test")
-os.environ.setdefault("SAMRAD_VAR_DIR", str(ROOT / "var" / "bench"))
+import harness
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from samrad.accounts.models import Membership, User  # noqa: E402
-from samrad.consultations.deadlines import end_of_day, local_date  # noqa: E402
-from samrad.consultations.models import (  # noqa: E402
+from samrad.accounts.models import Membership, User
+from samrad.consultations.deadlines import end_of_day, local_date
+from samrad.consultations.models import (
     Consultation,
     ConsultationSender,
     ExtensionRequest,
@@ -48,9 +32,7 @@ from samrad.consultations.models import (  # noqa: E402
     Referral,
     ReminderSent,
 )
-from samrad.organisations.models import County, Organisation  # noqa: E402
-
-WARM_UP = 2
+from samrad.organisations.models import County, Organisation
 
 
 def make_register(count: int) -> tuple[Organisation, list[Organisation]]:
@@ -144,38 +126,6 @@ def make_consultation(region: Organisation, bodies: list[Organisation], coordina
     return consultation
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def measure(client: Client, url: str, runs: int) -> dict[str, float]:
-    for _ in range(WARM_UP):
-        response = client.get(url)
-        assert response.status_code == 200, f"{url} answered {response.status_code}"
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    # Read them now: the next request empties the connection's query log.
-    query_count = len(queries.captured_queries)
-    query_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
-    html = response.content
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    return {
-        "median_ms": statistics.median(times) * 1000,
-        "p95_ms": percentile(times, 0.95) * 1000,
-        "queries": query_count,
-        "db_ms": query_ms,
-        "rows": html.count(b"<tr") - 1,
-        "kb": len(html) / 1024,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="26,290,2900", help="referral-list sizes, comma-separated")
@@ -183,11 +133,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        print(f"Database: {connection.vendor} ({test_name}), {args.runs} renders per size after {WARM_UP} warm-ups.\n")
+    with harness.throwaway_database() as database:
+        print(f"Database: {database}, {args.runs} renders per size after {harness.WARM_UP} warm-ups.\n")
         region, bodies = make_register(max(sizes))
         coordinator = User.objects.create_user(username="bench", email="handlaggare@example.se", password=None)
         Membership.objects.create(user=coordinator, organisation=region, role=Membership.Role.COORDINATOR)
@@ -199,15 +146,12 @@ def main() -> None:
         )
         for size in sizes:
             consultation = make_consultation(region, bodies[:size], coordinator)
-            url = reverse("coordination:dashboard", args=[consultation.pk])
-            result = measure(client, url, args.runs)
+            result = harness.measure_get(client, reverse("coordination:dashboard", args=[consultation.pk]), args.runs)
+            rows = result.content.count(b"<tr") - 1
             print(
-                f"{size:>7} {result['median_ms']:>10.1f} {result['p95_ms']:>8.1f} {result['queries']:>8} "
-                f"{result['db_ms']:>9.1f} {result['rows']:>11} {result['kb']:>8.0f}"
+                f"{size:>7} {result.median_ms:>10.1f} {result.p95_ms:>8.1f} {result.queries:>8} "
+                f"{result.db_ms:>9.1f} {rows:>11} {result.kb:>8.0f}"
             )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

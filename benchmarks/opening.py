@@ -17,34 +17,23 @@ Options: --sizes 26,2900,10000  --runs 3  --fan-out. Without DATABASE_URL the em
 
 import argparse
 import datetime as dt
-import os
 import resource
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samrad.settings_test")
-os.environ.setdefault("SAMRAD_VAR_DIR", str(ROOT / "var" / "bench"))
+import harness
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from samrad.accounts.models import Membership, User  # noqa: E402
-from samrad.consultations.deadlines import end_of_day, local_date  # noqa: E402
-from samrad.consultations.invitations import INVITATION_BATCH_SIZE, invitations_send_batch  # noqa: E402
-from samrad.consultations.models import Consultation, ConsultationSender, Question, Referral  # noqa: E402
-from samrad.notifications.models import OutboundEmail  # noqa: E402
-from samrad.organisations.models import Organisation  # noqa: E402
+from samrad.accounts.models import Membership, User
+from samrad.consultations.deadlines import end_of_day, local_date
+from samrad.consultations.invitations import INVITATION_BATCH_SIZE, invitations_send_batch
+from samrad.consultations.models import Consultation, ConsultationSender, Question, Referral
+from samrad.notifications.models import OutboundEmail
+from samrad.organisations.models import Organisation
 
 
 def make_register(count: int) -> tuple[Organisation, list[Organisation]]:
@@ -132,11 +121,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        print(f"Database: {connection.vendor} ({test_name}), {args.runs} openings per size.\n")
+    with harness.throwaway_database() as database:
+        print(f"Database: {database}, {args.runs} openings per size.\n")
         region, bodies = make_register(max(sizes))
         coordinator = User.objects.create_user(username="bench", email="handlaggare@example.se", password=None)
         Membership.objects.create(user=coordinator, organisation=region, role=Membership.Role.COORDINATOR)
@@ -158,9 +144,6 @@ def main() -> None:
             )
         if args.fan_out and last is not None:
             fan_out(last)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

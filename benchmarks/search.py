@@ -21,33 +21,21 @@ Options: --documents 10000 --pages 3 --runs 5 --seed 2016.
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samrad.settings_test")
-os.environ.setdefault("SAMRAD_VAR_DIR", str(ROOT / "var" / "bench"))
+import harness
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, transaction
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.contrib.auth.models import AnonymousUser  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from samrad.accounts.models import Membership, User  # noqa: E402
-from samrad.documents.models import DocumentPage, StoredFile  # noqa: E402
-from samrad.library.indexing import search_reindex  # noqa: E402
-from samrad.library.models import LibraryDocument, SearchEntry  # noqa: E402
-from samrad.library.search import search  # noqa: E402
-from samrad.organisations.models import Organisation  # noqa: E402
+from samrad.accounts.models import Membership, User
+from samrad.documents.models import DocumentPage, StoredFile
+from samrad.library.indexing import search_reindex
+from samrad.library.models import LibraryDocument, SearchEntry
+from samrad.library.search import search
+from samrad.organisations.models import Organisation
 
 # Inflected forms of words that public bodies write about; the generator draws whole forms.
 LEXICON = """
@@ -200,11 +188,6 @@ def make_corpus(count: int, pages: int, seed: int) -> tuple[list[Organisation], 
     return organisations, member
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 def measure_search(user: object, runs: int) -> dict[str, float]:
     timings = []
     hits = 0
@@ -217,7 +200,7 @@ def measure_search(user: object, runs: int) -> dict[str, float]:
             hits += results.total
     return {
         "median": statistics.median(timings),
-        "p95": percentile(timings, 0.95),
+        "p95": harness.percentile(timings, 0.95),
         "matches": hits / (len(QUERIES) * runs),
     }
 
@@ -230,11 +213,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2016)
     args = parser.parse_args()
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        print(f"Database: {connection.vendor} ({test_name})")
+    with harness.throwaway_database() as database:
+        print(f"Database: {database}")
         started = time.perf_counter()
         _organisations, member = make_corpus(args.documents, args.pages, args.seed)
         print(f"Generated {args.documents} documents x {args.pages} pages in {time.perf_counter() - started:.1f} s")
@@ -256,9 +236,6 @@ def main() -> None:
         for label, user in (("anonymous (public only)", AnonymousUser()), ("member of one organisation", member)):
             result = measure_search(user, args.runs)
             print(f"{label:<28} {result['median']:>10.1f} {result['p95']:>8.1f} {result['matches']:>14.0f}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":
