@@ -23,7 +23,7 @@ from django_htmx.http import reswap, retarget
 
 from samrad.consultations import responses, selectors_responses
 from samrad.consultations.extensions import extension_request
-from samrad.consultations.forms import (
+from samrad.consultations.forms.respond import (
     KEEP_MINE,
     KEEP_THEIRS,
     MERGE,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from samrad.consultations import views_coordination as views
+from samrad.consultations.views import coordination as views
 
 app_name = "coordination"
 

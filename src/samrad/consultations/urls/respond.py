@@ -2,8 +2,8 @@
 
 from django.urls import path, register_converter
 
-from samrad.consultations import views
 from samrad.consultations.receipts import RECEIPT_NUMBER_PATTERN
+from samrad.consultations.views import respond as views
 
 
 class ReceiptNumberConverter:

@@ -29,7 +29,7 @@ from samrad.accounts.models import Membership
 from samrad.accounts.selectors import organisations_for_user
 from samrad.consultations import access, extensions, referrals, reminders, responses, selectors, services
 from samrad.consultations.deadlines import effective_deadline, end_of_day, local_date
-from samrad.consultations.forms_coordination import (
+from samrad.consultations.forms.coordination import (
     ConfirmForm,
     ConsultationForm,
     DashboardFilterForm,
