@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from samrad.dialogue import views, views_staff
+from samrad.dialogue.views import organisers as views_staff
+from samrad.dialogue.views import participants as views
 
 app_name = "dialogue"
 

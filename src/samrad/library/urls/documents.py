@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from samrad.library import views
+from samrad.library.views import documents as views
 
 app_name = "library"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from samrad.library import views_search
+from samrad.library.views import search as views_search
 
 app_name = "search"
 
