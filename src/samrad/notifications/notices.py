@@ -177,9 +177,7 @@ def notice_digest_send(*, preference: NoticePreference, now: dt.datetime) -> int
         return 0
     with transaction.atomic():
         claimed = (
-            NoticePreference.objects.filter(pk=preference.pk, delivery=NoticePreference.Delivery.DAILY)
-            .exclude(last_digest_on=today)
-            .update(last_digest_on=today)
+            NoticePreference.objects.filter(pk=preference.pk).exclude(last_digest_on=today).update(last_digest_on=today)
         )
         if not claimed:
             return 0
@@ -207,7 +205,8 @@ def notice_digest_send(*, preference: NoticePreference, now: dt.datetime) -> int
 
 
 def notice_digests_send(*, now: dt.datetime | None = None) -> int:
-    """Every daily digest due now; how many people got one."""
+    """Every daily digest due now; how many people got one. Someone who went back from the digest to "at once"
+    gets what was waiting for their digest in one last one."""
     now = now or timezone.now()
     today, due = _local_today(now)
     if not due:
@@ -215,7 +214,7 @@ def notice_digests_send(*, now: dt.datetime | None = None) -> int:
     sent = 0
     waiting = Notice.objects.filter(mailed_at__isnull=True).values("recipient_id")
     preferences = (
-        NoticePreference.objects.filter(delivery=NoticePreference.Delivery.DAILY, user_id__in=waiting)
+        NoticePreference.objects.filter(user_id__in=waiting)
         .exclude(last_digest_on=today)
         .select_related("user")
         .order_by("pk")

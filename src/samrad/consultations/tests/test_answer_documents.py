@@ -251,3 +251,22 @@ def test_the_zip_export_holds_each_answer_as_pdf(respondent, consultation, munic
         assert pdf_name in names
         assert archive.read(pdf_name) == read_pdf(StoredFile.objects.get(pk=submission.pdf_id))
         assert "Nacka kommun/protokoll.pdf" in names
+
+
+@pytest.mark.django_db
+def test_a_digest_carries_the_answers_pdf(respondent, coordinator, region, consultation, municipality, referral):
+    import datetime as dt
+    import zoneinfo
+
+    from samrad.notifications.models import NoticePreference
+    from samrad.notifications.notices import notice_digests_send, notice_preference_set
+
+    notice_preference_set(actor=coordinator, delivery=NoticePreference.Delivery.DAILY)
+    submission = submission_pdf_ensure(submission_id=submit(respondent, consultation, municipality).pk)
+    assert [m.to for m in OutboundEmail.objects.filter(category="notice.answer")] == [[region.registry_email]]
+    morning = dt.datetime(2026, 11, 3, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Stockholm"))
+    assert notice_digests_send(now=morning) == 1
+    digest = OutboundEmail.objects.get(category="notice.digest")
+    assert digest.to == [coordinator.email] and submission.receipt_number in digest.body_text
+    [attachment] = digest.attachments
+    assert base64.b64decode(attachment["content_b64"]) == read_pdf(StoredFile.objects.get(pk=submission.pdf_id))
