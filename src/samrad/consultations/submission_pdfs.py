@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samrad.audit.services import audit_record
 from samrad.consultations.models import Response, Stance, Submission
 from samrad.documents.models import StoredFile
 from samrad.documents.pdf import render_pdf
@@ -131,10 +132,24 @@ def submission_pdf_ensure(*, submission_id: int) -> Submission | None:
             allowed_kinds=("pdf",),
             max_bytes=max(len(pdf), settings.UPLOAD_MAX_BYTES),
         )
-        submission.pdf_set(stored.pk)
-        from samrad.consultations.notices import notices_answer_received
+        if not submission.pdf_set(stored.pk):
+            # Another run stored one meanwhile (SQLite has no row locks): keep that one, drop this one.
+            transaction.set_rollback(True)
+            stored.file.delete(save=False)
+            lost = True
+        else:
+            lost = False
+            audit_record(
+                actor="system",
+                action="response.pdf_rendered",
+                target=submission.response,
+                changes={"submission": submission.pk, "file": stored.pk, "sha256": stored.sha256},
+            )
+            from samrad.consultations.notices import notices_answer_received
 
-        notices_answer_received(submission=submission)
+            notices_answer_received(submission=submission)
+    if lost:
+        return Submission.objects.filter(pk=submission_id).first()
     logger.info("Rendered the PDF of submission %s (%d bytes)", submission.pk, len(pdf))
     return submission
 

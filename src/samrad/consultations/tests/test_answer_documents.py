@@ -105,6 +105,11 @@ def test_the_answer_is_rendered_once_as_a_tagged_archival_pdf(respondent, consul
     xmp = resolve1(catalog["Metadata"]).get_data().decode()
     assert 'pdfaid:part="2"' in xmp and 'pdfaid:conformance="A"' in xmp
 
+    from samrad.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="response.pdf_rendered")
+    assert event.changes["sha256"] == stored.sha256 and event.changes["submission"] == submission.pk
+
     # Once: a second run keeps the first file, and the submission refuses another.
     again = submission_pdf_ensure(submission_id=submission.pk)
     assert again is not None and again.pdf_id == stored.pk
