@@ -29,7 +29,7 @@ from samrad.notifications.services import Attachment, email_enqueue_template
 
 logger = logging.getLogger(__name__)
 
-# Digests go out from this hour (Europe/Stockholm), once a day.
+# Digests go out from this hour (Europe/Stockholm), once a day (the optional setting NOTICE_DIGEST_HOUR).
 DIGEST_HOUR = 7
 # At most this many notices (and attached files) in one digest; the rest are on the notices page.
 DIGEST_MAX_NOTICES = 50
@@ -158,7 +158,7 @@ def notice_preference_set(*, actor: Actor, delivery: str) -> NoticePreference:
 
 def _local_today(now: dt.datetime) -> tuple[dt.date, bool]:
     local = timezone.localtime(now)
-    return local.date(), local.hour >= DIGEST_HOUR
+    return local.date(), local.hour >= int(getattr(settings, "NOTICE_DIGEST_HOUR", DIGEST_HOUR))
 
 
 def notice_digest_send(*, preference: NoticePreference, now: dt.datetime) -> int:

@@ -189,3 +189,17 @@ def test_closing_at_the_deadline_tells_the_bodies_too(coordinator, make_consulta
     assert consultations_close_due() == [consultation.pk]
     assert consultations_close_due() == []
     assert recipients("consultations.closed") == sorted([municipality.registry_email, respondent.email])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_digest_job_run_twice_on_the_queue_sends_one(settings, respondent, coordinator, consultation, referral):
+    from samrad.notifications.tasks import send_notice_digests
+    from samrad.testing.queue import run_queued_tasks
+
+    settings.NOTICE_DIGEST_HOUR = 0  # whatever the hour the test runs at
+    notice_preference_set(actor=coordinator, delivery=NoticePreference.Delivery.DAILY)
+    responses.response_decline(actor=respondent, referral=referral, reason="")
+    send_notice_digests.enqueue()
+    send_notice_digests.enqueue()
+    run_queued_tasks(queue="default")
+    assert recipients("notice.digest") == [coordinator.email]
