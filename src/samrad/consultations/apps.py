@@ -13,6 +13,7 @@ class ConsultationsConfig(AppConfig):
             close_due_consultations,
             resume_stalled_invitations,
             send_due_reminders,
+            sweep_submission_pdfs,
         )
         from samrad.notifications.scheduling import periodic_job_register
 
@@ -22,4 +23,7 @@ class ConsultationsConfig(AppConfig):
         )
         periodic_job_register(
             name="consultations.invitations", interval=timedelta(minutes=2), task=resume_stalled_invitations
+        )
+        periodic_job_register(
+            name="consultations.submission_pdfs", interval=timedelta(minutes=5), task=sweep_submission_pdfs
         )

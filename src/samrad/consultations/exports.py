@@ -13,7 +13,8 @@ respondent, with one column per question for the stance and one for the comment 
   million characters has been seen) starts in its own cell with a note saying so and where the rest is, and goes
   on, in order, on the sheet "Continued" (one row per part, each naming the sheet, row and column it continues).
   The CSV has every text whole in one field.
-- The ZIP has a folder per respondent with the attachments of its latest submission; files are copied into the
+- The ZIP has a folder per respondent with the answer itself as a PDF (once rendered, see submission_pdfs.py)
+  and the attachments of its latest submission; files are copied into the
   archive in chunks, and the archive is built in a spooled temporary file, so memory use stays small whatever
   the number and size of the files.
 
@@ -88,7 +89,7 @@ def latest_submissions(consultation: Consultation) -> QuerySet[Submission]:
     signatories = ResponseSignatory.objects.select_related("organisation").order_by("organisation__name")
     return (
         Submission.objects.filter(response__consultation=consultation, number=Subquery(newest))
-        .select_related("response__organisation")
+        .select_related("response__organisation", "pdf")
         .prefetch_related(Prefetch("response__signatories", queryset=signatories), "attachments")
         .annotate(sort_name=Coalesce("response__organisation__name", "response__respondent_name"))
         .order_by("sort_name", "response_id")
@@ -421,6 +422,9 @@ def attachments_zip_write(consultation: Consultation, target: IO[bytes]) -> Arch
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for submission in latest_submissions(consultation).iterator(chunk_size=200):
             attachments = sorted(submission.attachments.all(), key=lambda stored: (stored.uploaded_at, stored.pk))
+            # The answer itself as a document (PDF/A), first in its folder, once rendered.
+            if submission.pdf is not None:
+                attachments.insert(0, submission.pdf)
             if not attachments:
                 continue
             respondents += 1

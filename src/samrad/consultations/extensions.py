@@ -21,6 +21,7 @@ from samrad.consultations.deadlines import effective_deadline, end_of_day
 from samrad.consultations.invitations import body_context, calendar_for, referral_people, sender_addresses
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Consultation, ExtensionRequest, Referral
+from samrad.consultations.notices import notice_extension_requested
 from samrad.consultations.selectors import ANSWERED
 from samrad.dates import check_date_in_range
 from samrad.notifications.services import email_enqueue_template
@@ -116,6 +117,7 @@ def extension_request(
             target=request,
             changes={"referral": locked.pk, "requested_deadline": wanted, "reason": reason},
         )
+        notice_extension_requested(request=request)
     return request
 
 

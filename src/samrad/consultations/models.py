@@ -372,6 +372,11 @@ class Submission(models.Model):
     content = models.JSONField()
     attachments = models.ManyToManyField("documents.StoredFile", related_name="+", blank=True)
     content_sha256 = models.CharField(max_length=64)
+    # The answer as an archival PDF (PDF/A-2a), rendered once in the background right after submission
+    # (submission_pdfs.py); set once through `pdf_set`, never changed.
+    pdf = models.ForeignKey(
+        "documents.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -389,3 +394,12 @@ class Submission(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise SubmissionIsImmutable("Submissions cannot be deleted.")
+
+    def pdf_set(self, stored_file_id: int) -> bool:
+        """Record the rendered PDF: the one write a submission allows, and only while it has none. True if this
+        call set it (False: another run already had)."""
+        unset: models.QuerySet[Submission] = models.QuerySet(model=Submission).filter(pk=self.pk, pdf__isnull=True)
+        if not unset.update(pdf_id=stored_file_id):
+            return False
+        self.pdf_id = stored_file_id
+        return True

@@ -52,8 +52,10 @@ from samrad.consultations.models import (
     Stance,
     Submission,
 )
+from samrad.consultations.notices import notice_declined
 from samrad.consultations.receipts import receipt_number_new
 from samrad.consultations.referral_lifecycle import referral_transition
+from samrad.consultations.submission_pdfs import submission_pdf_queue
 from samrad.dates import check_date_in_range
 from samrad.documents.models import StoredFile
 from samrad.documents.services import DOCUMENT_KINDS, file_intake
@@ -637,6 +639,7 @@ def _submission_create(
         content_sha256=_canonical_sha256(content),
     )
     submission.attachments.set(files)
+    submission_pdf_queue(submission.pk)
     return submission
 
 
@@ -806,6 +809,8 @@ def response_decline(*, actor: Actor, referral: Referral, reason: str, now: dt.d
                 },
                 category="consultation.declined",
             )
+        locked.refresh_from_db()
+        notice_declined(referral=locked)
     referral.refresh_from_db()
     return referral
 

@@ -318,10 +318,17 @@ def consultation_open(*, actor: Actor, consultation: Consultation) -> Consultati
 
 
 def consultation_close(*, actor: Actor, consultation: Consultation, note: str = "") -> Consultation:
+    """Close for answers; every body on the list (its registry and its people) is told that it has closed.
+    What the coordinator should know first (bodies that have not answered, extensions that run past today) is
+    in closing.closing_warnings, shown on the confirm page."""
+    from samrad.consultations.notices import send_closing_notices
+
     _require_manager(actor, consultation)
-    return consultation_transition(
-        actor=actor, consultation=consultation, to_status=Consultation.Status.CLOSED, note=note
-    )
+    with transaction.atomic():
+        consultation_transition(actor=actor, consultation=consultation, to_status=Consultation.Status.CLOSED, note=note)
+        assert consultation.closed_at is not None
+        send_closing_notices(consultation=consultation, closed_at=consultation.closed_at)
+    return consultation
 
 
 def consultation_reopen(

@@ -20,6 +20,7 @@ from samrad.consultations.invitations import (
 )
 from samrad.consultations.lifecycle import TransitionError, consultation_transition
 from samrad.consultations.models import Consultation, Referral
+from samrad.consultations.notices import send_closing_notices
 from samrad.consultations.reminders import reminders_send_due
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ def consultations_close_due(*, now: dt.datetime | None = None) -> list[int]:
                 )
             except TransitionError:
                 continue
+            assert consultation.closed_at is not None
+            send_closing_notices(consultation=consultation, closed_at=consultation.closed_at)
         closed.append(consultation.pk)
         logger.info("Closed consultation %s at its deadline", consultation.pk)
     return closed
@@ -61,6 +64,24 @@ def send_due_reminders() -> int:
 def close_due_consultations() -> list[int]:
     """Every 5 minutes (registered as "consultations.close_due")."""
     return consultations_close_due()
+
+
+@task(queue_name="default")
+def render_submission_pdf(submission_id: int) -> str:
+    """Render and store one submission's PDF and tell the senders (queued when the submission commits). On the
+    "default" queue: rendering never holds up mail."""
+    from samrad.consultations.submission_pdfs import submission_pdf_ensure
+
+    submission = submission_pdf_ensure(submission_id=submission_id)
+    return "missing" if submission is None else f"file {submission.pdf_id}"
+
+
+@task(queue_name="default")
+def sweep_submission_pdfs() -> list[int]:
+    """Every 5 minutes (registered as "consultations.submission_pdfs"): queue the PDFs still missing."""
+    from samrad.consultations.submission_pdfs import submission_pdfs_sweep
+
+    return submission_pdfs_sweep()
 
 
 @task()

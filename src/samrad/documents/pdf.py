@@ -50,6 +50,18 @@ def _fetch_static_only(url: str, *args: Any, **kwargs: Any) -> Any:
     return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
+def css_string(text: str) -> str:
+    """`text` as the inside of a double-quoted CSS string (for generated content such as the running footer):
+    CSS escapes, not JavaScript ones, and nothing that could end the style element."""
+    escaped = []
+    for character in " ".join(text.split()):
+        if character in '\\"<>&' or ord(character) < 32:
+            escaped.append(f"\\{ord(character):x} ")
+        else:
+            escaped.append(character)
+    return "".join(escaped)
+
+
 def render_pdf(template: str, context: dict[str, Any], *, title: str, language: str | None = None) -> bytes:
     """The template rendered as a tagged PDF/A-2a document titled `title`, in `language` (the active one by
     default). Deterministic apart from the creation time WeasyPrint records."""
@@ -57,7 +69,10 @@ def render_pdf(template: str, context: dict[str, Any], *, title: str, language: 
 
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
-        html = render_to_string(template, {**context, "pdf_title": title, "pdf_language": language})
+        html = render_to_string(
+            template,
+            {**context, "pdf_title": title, "pdf_title_css": css_string(title), "pdf_language": language},
+        )
     document = HTML(string=html, url_fetcher=_fetch_static_only, base_url=STATIC_SCHEME)
     try:
         return bytes(document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, custom_metadata=False))

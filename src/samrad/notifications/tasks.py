@@ -34,3 +34,13 @@ def task_sweep() -> int:
     from samrad.notifications.task_queue import abandoned_tasks_fail
 
     return abandoned_tasks_fail()
+
+
+@task()
+def send_notice_digests() -> int:
+    """Every 15 minutes (registered as "notifications.notice_digests"): each person who asked for a daily digest
+    gets at most one a day, once it is past the digest hour, with the notices not yet mailed. On "default": it
+    reads files (answers' PDFs) to attach, and only queues mail."""
+    from samrad.notifications.notices import notice_digests_send
+
+    return notice_digests_send()

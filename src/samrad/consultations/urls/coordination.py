@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from samrad.consultations.views import answer_pdfs
 from samrad.consultations.views import coordination as views
 
 app_name = "coordination"
@@ -31,4 +32,5 @@ urlpatterns = [
     path("<int:pk>/anstand/<int:request_pk>/", views.extension_decide, name="extension_decide"),
     path("<int:pk>/registrera-svar/", views.register_answer, name="register_answer"),
     path("<int:pk>/registrera-svar/oombett/", views.register_unsolicited, name="register_unsolicited"),
+    path("<int:pk>/svar/<str:receipt_number>/remissvar.pdf", answer_pdfs.submission_pdf, name="submission_pdf"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from samrad.consultations.receipts import RECEIPT_NUMBER_PATTERN
+from samrad.consultations.views import answer_pdfs
 from samrad.consultations.views import respond as views
 
 
@@ -55,6 +56,7 @@ urlpatterns = [
     ),
     path("<int:pk>/medundertecknande/<int:signatory_pk>/", views.cosign, name="cosign"),
     path("<int:pk>/kvitto/<receipt:receipt_number>/", views.receipt, name="receipt"),
+    path("<int:pk>/kvitto/<receipt:receipt_number>/remissvar.pdf", answer_pdfs.receipt_pdf, name="receipt_pdf"),
     path(
         "<int:pk>/kvitto/<receipt:receipt_number>/filer/<int:file_pk>/",
         views.submission_file,

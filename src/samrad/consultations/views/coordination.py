@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from samrad.accounts.models import Membership
 from samrad.accounts.selectors import organisations_for_user
 from samrad.consultations import access, extensions, referrals, reminders, responses, selectors, services
+from samrad.consultations.closing import closing_warnings
 from samrad.consultations.deadlines import effective_deadline, end_of_day, local_date
 from samrad.consultations.forms.coordination import (
     ConfirmForm,
@@ -570,7 +571,14 @@ def consultation_close(request: HttpRequest, consultation: Consultation) -> Http
             messages.success(request, _("The consultation is closed."))
             return redirect("coordination:detail", pk=consultation.pk)
     dashboard = selectors.referral_dashboard(consultation)
-    return _page(request, "consultations/coordination/close.html", consultation, form=form, dashboard=dashboard)
+    return _page(
+        request,
+        "consultations/coordination/close.html",
+        consultation,
+        form=form,
+        dashboard=dashboard,
+        warnings=closing_warnings(consultation),
+    )
 
 
 @managed

@@ -6,7 +6,7 @@ import pytest
 from pdfminer.high_level import extract_text
 from pypdf import PdfReader
 
-from samrad.documents.pdf import PdfRenderError, _fetch_static_only, render_pdf
+from samrad.documents.pdf import PdfRenderError, _fetch_static_only, css_string, render_pdf
 
 
 @pytest.fixture
@@ -51,3 +51,8 @@ def test_rendering_fetches_nothing_but_static_files():
         _fetch_static_only("file:///etc/passwd")
     font = _fetch_static_only("samrad-static:vendor/inter/files/inter-latin-400-normal.woff2")
     assert font.read()[:4] == b"wOF2"
+
+
+def test_a_title_in_the_running_footer_is_escaped_for_css():
+    assert css_string("Remissvar SAM-2026-0007") == "Remissvar SAM-2026-0007"
+    assert css_string('a "b" \\ </style>') == "a \\22 b\\22  \\5c  \\3c /style\\3e "

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samrad.notifications import views
+from samrad.notifications.views import outbox as views
 
 app_name = "notifications"
 
