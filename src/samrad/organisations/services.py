@@ -27,6 +27,7 @@ from samrad.organisations.models import (
 
 ORGANISATION_FIELDS = [
     "kind",
+    "second_kind",
     "name",
     "short_name",
     "organisation_number",
@@ -76,6 +77,7 @@ def _normalise_organisation(organisation: Organisation) -> None:
     organisation.short_name = normalise_spaces(organisation.short_name)
     organisation.organisation_number = normalise_organisation_number(organisation.organisation_number or "")
     organisation.municipality_code = (organisation.municipality_code or "").strip() or None
+    organisation.second_kind = organisation.second_kind or None
     organisation.registry_email = normalise_email(organisation.registry_email)
     organisation.website = (organisation.website or "").strip()
 
@@ -109,6 +111,7 @@ def organisation_create(
     actor: Actor,
     kind: str,
     name: str,
+    second_kind: str | None = None,
     short_name: str = "",
     organisation_number: str = "",
     municipality_code: str | None = None,
@@ -124,6 +127,7 @@ def organisation_create(
     _check_can_curate(actor)
     organisation = Organisation(
         kind=kind,
+        second_kind=second_kind,
         name=name,
         short_name=short_name,
         organisation_number=organisation_number,
