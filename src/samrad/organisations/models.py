@@ -177,7 +177,10 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(municipality_code__isnull=True) | Q(kind="municipality") | Q(second_kind="municipality"),
+                # second_kind IS NOT NULL first: a NULL in a CHECK passes, and NULL = 'municipality' is NULL.
+                condition=Q(municipality_code__isnull=True)
+                | Q(kind="municipality")
+                | (Q(second_kind__isnull=False) & Q(second_kind="municipality")),
                 name="org_municipality_code_only_for_municipalities",
                 violation_error_message=_("Only municipalities have a municipality code."),
             ),

@@ -59,7 +59,7 @@ def test_an_item_has_the_documented_fields(client, register):
 def test_filters_by_kind_county_group_and_name(client, register):
     OrganisationFactory.create(agency=True, name="Trafikverket")
     assert [i["name"] for i in client.get(URL, {"kind": "agency"}).json()["items"]] == ["Trafikverket"]
-    assert client.get(URL, {"county": "09"}).json()["items"][0]["name"] == "Gotland"
+    assert client.get(URL, {"county": "09"}).json()["items"][0]["name"] == "Region Gotland"
     assert client.get(URL, {"group": "Södertörn"}).json()["count"] == 8
     assert client.get(URL, {"group": "stockholm nordost"}).json()["count"] == 6
     nordost = Group.objects.get(name="Stockholm Nordost")

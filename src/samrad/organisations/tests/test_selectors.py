@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_organisation_list_filters(register):
     assert selectors.organisation_list(kind="municipality").count() == 27
-    assert selectors.organisation_list(county_code="09").get().name == "Gotland"
+    assert selectors.organisation_list(county_code="09").get().name == "Region Gotland"
     assert selectors.organisation_list(group="södertörn").count() == 8
     nordost = Group.objects.get(name="Stockholm Nordost")
     assert selectors.organisation_list(group=nordost.pk).count() == 6

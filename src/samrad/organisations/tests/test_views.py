@@ -85,7 +85,7 @@ def test_the_list_searches_filters_and_pages(staff_client, register):
     assert in_group.context["page_obj"].paginator.count == 8
 
     regions = staff_client.get(reverse("organisations:list"), {"kind": "region"})
-    assert [o.name for o in regions.context["page_obj"].object_list] == ["Region Stockholm"]
+    assert [o.name for o in regions.context["page_obj"].object_list] == ["Region Gotland", "Region Stockholm"]
 
 
 def test_a_bad_filter_is_an_error_on_the_page_not_a_500(staff_client, register):
