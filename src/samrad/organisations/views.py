@@ -311,11 +311,16 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The preview has expired. Choose the file again."))
             return redirect("organisations:import")
         filename, content = stored
-        result = register_import(actor=request.user, content=content, filename=filename)
-        cache.delete(_preview_key(request, token))
+        confirmed = request.POST.get("confirm_warnings") == "on"
+        result = register_import(actor=request.user, content=content, filename=filename, confirm_warnings=confirmed)
         if result.ok:
+            cache.delete(_preview_key(request, token))
             messages.success(request, result.summary())
             return redirect("organisations:list")
+        if result.needs_confirmation:
+            context["token"] = token  # the same file, waiting for the tick
+        else:
+            cache.delete(_preview_key(request, token))
         context.update(form=RegisterImportForm(), result=result)
         return render(request, "organisations/register_import.html", context)
 
@@ -328,7 +333,7 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
         if result.ok and not dry_run:
             messages.success(request, result.summary())
             return redirect("organisations:list")
-        if result.ok and result.changed_anything:
+        if (result.ok and result.changed_anything) or result.needs_confirmation:
             token = uuid.uuid4().hex
             cache.set(_preview_key(request, token), (upload.name, content), IMPORT_PREVIEW_TIMEOUT)
             context["token"] = token
