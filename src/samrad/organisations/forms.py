@@ -21,7 +21,7 @@ from samrad.organisations.models import (
     normalise_organisation_number,
     normalise_spaces,
 )
-from samrad.ui.forms import DesignSystemFormMixin
+from samrad.ui.forms import BoundedDateField, DesignSystemFormMixin
 
 
 class OrganisationFilterForm(DesignSystemFormMixin, forms.Form):
@@ -147,6 +147,15 @@ class OrganisationForm(DesignSystemFormMixin, forms.ModelForm):
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RenameForm(DesignSystemFormMixin, forms.Form):
+    new_name = forms.CharField(
+        label=_("New name"), max_length=200, help_text=_("E.g. Region Stockholm (formerly Stockholms läns landsting).")
+    )
+    valid_from = BoundedDateField(
+        label=_("Valid from"), help_text=_("The first day of the new name. The old name is kept until the day before.")
+    )
 
 
 class ContactPersonForm(DesignSystemFormMixin, forms.ModelForm):

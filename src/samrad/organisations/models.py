@@ -218,8 +218,8 @@ class Organisation(models.Model):
             return self.name
         if isinstance(day, dt.datetime):
             day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
-        if self.name_valid_from is not None and day >= self.name_valid_from:
-            return self.name
+        if self.name_valid_from is None or day >= self.name_valid_from:
+            return self.name  # never renamed (organisation_rename sets name_valid_from), or renamed before the day
         for former in self.former_names.all():
             if (former.valid_from is None or former.valid_from <= day) and former.valid_to >= day:
                 return former.name
