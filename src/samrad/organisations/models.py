@@ -211,6 +211,11 @@ class Organisation(models.Model):
         """The kinds' labels in the active language, e.g. "kommun, region"."""
         return ", ".join(str(self.Kind(kind).label) for kind in self.kinds)
 
+    def all_names(self) -> list[str]:
+        """The current name, then the former ones (newest first when prefetched so): what searches should find."""
+        former = [f.name for f in self.former_names.all()] if self.name_valid_from is not None else []
+        return [self.name, *(name for name in former if name != self.name)]
+
     def name_on(self, day: dt.date | dt.datetime | None) -> str:
         """The name the body had on `day` (its current name when the day is unknown or not covered by a former
         name). Uses `former_names` as prefetched, so that a list of bodies costs one query for all their names."""
