@@ -199,3 +199,17 @@ def division_list() -> QuerySet[Division]:
 
 def division_get(*, division_id: int) -> Division | None:
     return Division.objects.prefetch_related("counties").filter(pk=division_id).first()
+
+
+def organisation_find_by_name(name: str) -> Organisation | None:
+    """The organisation called `name` now, else the one that was called so (the newest such name); None if none."""
+    current = Organisation.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+    if current is not None:
+        return current
+    former = (
+        OrganisationName.objects.select_related("organisation")
+        .filter(name__iexact=name.strip())
+        .order_by("-valid_to", "pk")
+        .first()
+    )
+    return former.organisation if former is not None else None
