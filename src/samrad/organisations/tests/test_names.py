@@ -117,3 +117,13 @@ def test_the_rename_page_records_a_new_name_and_the_history_is_shown(client, coo
     detail = client.get(reverse("organisations:detail", args=[body.pk])).content.decode()
     assert 'id="name-history"' in detail and "Trafikförvaltningen" in detail and "31 december 2019" in detail
     assert client.get(reverse("organisations:rename", args=[999_999])).status_code == 404
+
+
+def test_the_coordinators_overview_finds_a_body_by_its_former_name(region):
+    from samrad.consultations.selectors import referral_dashboard
+
+    consultation = ConsultationFactory.create(open=True)
+    ReferralFactory.create(consultation=consultation, organisation=region)
+    ReferralFactory.create(consultation=consultation)
+    found = referral_dashboard(consultation, q="landsting")
+    assert [row.organisation.name for row in found.rows] == ["Region Stockholm"]

@@ -63,3 +63,36 @@ def test_the_list_takes_the_same_number_of_queries_for_5_and_50_organisations(dj
     with django_assert_num_queries(3):  # organisations, groups, former names
         large = [(str(o.county), [g.name for g in o.groups.all()]) for o in selectors.organisation_list()]
     assert (len(small), len(large)) == (5, 50)
+
+
+def test_kind_filters_match_either_role(register):
+    """The county data: 26 municipalities of Stockholm County + Region Gotland (municipality and region)."""
+    region = OrganisationFactory.create(
+        agency=True, kind=Organisation.Kind.REGION, name="Region Stockholm", county=None
+    )
+    assert selectors.organisations_for_referral_count(kinds=["municipality"]) == 26 + 1
+    assert {o.name for o in selectors.organisations_for_referral(kinds=["region"])} == {
+        "Region Gotland",
+        region.name,
+    }
+    assert selectors.organisations_for_referral_count(kinds=["municipality", "region"]) == 28  # Gotland once
+    assert selectors.organisation_list(kind="region").count() == 2
+    assert Organisation.objects.filter(selectors.kind_filter("region")).count() == 2
+    assert Organisation.objects.filter(selectors.kind_filter(["county_board", ""])).count() == 0
+
+
+def test_a_dialogue_invitation_by_kind_includes_gotland(register, client, coordinator):
+    from django.urls import reverse
+
+    from samrad.dialogue import services as dialogue_services
+
+    series = dialogue_services.series_create(
+        actor=coordinator,
+        title="Regional samverkan",
+        purpose="Samtal",
+        organisers=[Organisation.objects.get(name="Region Stockholm")],
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("dialogue:manage_invite_add", args=[series.pk]), {"kinds": ["region"]})
+    assert page.status_code == 200
+    assert "Region Gotland" in page.content.decode()
