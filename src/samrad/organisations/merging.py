@@ -80,8 +80,17 @@ def organisation_rows_merge(*, keep: Any, gone: Any, apps: Apps = global_apps) -
     for relation in _relations(organisation_model):
         model, field_name = relation.related_model, relation.field.name
         label = f"{model._meta.label_lower}.{field_name}"
-        rows = list(model._base_manager.filter(**{field_name: gone.pk}).order_by("pk"))
-        for row in rows:
+        pointing = model._base_manager.filter(**{field_name: gone.pk})
+        try:
+            with transaction.atomic():  # all at once, unless some row has a twin on `keep`
+                moved = pointing.update(**{field_name: keep.pk})
+        except IntegrityError:
+            pass
+        else:
+            if moved:
+                report.moved[label] = moved
+            continue
+        for row in list(pointing.order_by("pk")):
             try:
                 with transaction.atomic():
                     model._base_manager.filter(pk=row.pk).update(**{field_name: keep.pk})

@@ -96,3 +96,16 @@ def test_a_dialogue_invitation_by_kind_includes_gotland(register, client, coordi
     page = client.get(reverse("dialogue:manage_invite_add", args=[series.pk]), {"kinds": ["region"]})
     assert page.status_code == 200
     assert "Region Gotland" in page.content.decode()
+
+
+def test_the_kind_filter_across_a_relation_counts_referrals_of_either_role(register):
+    from samrad.consultations.models import Referral
+    from samrad.consultations.tests.factories import ReferralFactory
+
+    gotland = Organisation.objects.get(municipality_code="0980")
+    nacka = Organisation.objects.get(municipality_code="0182")
+    first = ReferralFactory.create(organisation=gotland)
+    ReferralFactory.create(consultation=first.consultation, organisation=nacka)
+    on_list = Referral.objects.filter(consultation=first.consultation)
+    assert on_list.filter(selectors.prefixed_kind_filter("organisation", "region")).count() == 1
+    assert on_list.filter(selectors.prefixed_kind_filter("organisation", "municipality")).count() == 2
