@@ -127,3 +127,9 @@ def test_the_coordinators_overview_finds_a_body_by_its_former_name(region):
     ReferralFactory.create(consultation=consultation)
     found = referral_dashboard(consultation, q="landsting")
     assert [row.organisation.name for row in found.rows] == ["Region Stockholm"]
+
+
+def test_the_register_list_finds_and_shows_a_former_name(client, coordinator, region):
+    client.force_login(coordinator)
+    html = client.get(reverse("organisations:list"), {"q": "läns landsting"}).content.decode()
+    assert "Region Stockholm</a>" in html and "(tidigare Stockholms läns landsting)" in html
