@@ -209,8 +209,9 @@ class RegisterImportForm(DesignSystemFormMixin, forms.Form):
         label=_("Register file"),
         help_text=_(
             "CSV (UTF-8, comma or semicolon) or Excel (.xlsx) with a header row: municipality_code, name, kind, "
-            "organisation_number, county_code, county, registry_email, website, population (or population_2016), "
-            "population_year, groups (separated by ;)."
+            "second_kind (for a body that is two kinds, such as Region Gotland), organisation_number, county_code, "
+            "county, registry_email, website, population (or population_2016), population_year, groups (separated "
+            "by ;)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
