@@ -5,6 +5,7 @@ endpoints need no login. Each list answers in a fixed number of queries whatever
 """
 
 import re
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -55,12 +56,28 @@ class DivisionStatus(StrEnum):
     DECIDED = Division.Status.DECIDED.value
 
 
+class FormerNameOut(Schema):
+    name: str
+    valid_from: date | None = Field(description="The first day of the name, when known.")
+    valid_to: date = Field(description="The last day the name was used.")
+
+
 class OrganisationOut(Schema):
     id: int
-    name: str
+    name: str = Field(description="The current name (see name_valid_from and former_names).")
+    name_valid_from: date | None = Field(description="The first day of the current name, if it has changed.")
+    former_names: list[FormerNameOut] = Field(
+        description="Names the organisation had before, newest first (e.g. Stockholms läns landsting until 2018)."
+    )
     short_name: str
     kind: OrganisationKind
     kind_label: str
+    second_kind: OrganisationKind | None = Field(
+        description="A second role of the same body, e.g. region for Region Gotland (kind municipality)."
+    )
+    kinds: list[OrganisationKind] = Field(
+        description="Every role: kind, then second_kind if any. The kind filter matches any of them."
+    )
     municipality_code: str | None
     county_code: str | None
     county_name: str | None
@@ -75,6 +92,14 @@ class OrganisationOut(Schema):
     @staticmethod
     def resolve_kind_label(obj: Organisation) -> str:
         return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_kinds(obj: Organisation) -> list[str]:
+        return obj.kinds
+
+    @staticmethod
+    def resolve_former_names(obj: Organisation) -> list[Any]:
+        return list(obj.former_names.all())
 
     @staticmethod
     def resolve_county_code(obj: Organisation) -> str | None:
@@ -116,7 +141,9 @@ def _empty_is_allowed(schema: dict[str, Any]) -> None:
 class OrganisationFilters(BaseModel):
     model_config = ConfigDict(json_schema_extra=_empty_is_allowed)
 
-    kind: OrganisationKind | None = Field(None, description="Only organisations of this kind.")
+    kind: OrganisationKind | None = Field(
+        None, description="Only organisations of this kind, as their kind or their second kind."
+    )
     county: str | None = Field(
         None,
         description="Two-digit county code (länskod), e.g. 01 for Stockholms län.",
@@ -125,7 +152,7 @@ class OrganisationFilters(BaseModel):
     )
     group: SearchText | None = Field(None, description="A group (e.g. a subregion such as Södertörn) by name or id.")
     division: int | None = Field(None, ge=1, le=MAX_ID, description="A division's id: organisations in its counties.")
-    q: SearchText | None = Field(None, description="Part of the name or short name, any case.")
+    q: SearchText | None = Field(None, description="Part of the name, short name or a former name, any case.")
     active: bool | None = Field(None, description="true: only active organisations; false: only inactive ones.")
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many matching organisations to skip.")

@@ -26,6 +26,7 @@ from samrad.consultations.responses import (
 from samrad.consultations.services import consultation_create, consultation_open, document_add, question_add
 from samrad.documents.generation import make_docx, make_pdf
 from samrad.organisations.models import Organisation
+from samrad.organisations.selectors import kind_filter
 
 DEMO_ACTOR = "demo"
 TITLE = "Samverkan mellan kommunerna och landstinget i en framtida region"
@@ -121,10 +122,11 @@ def consultation_demo_load(*, coordinator: User, respondents: dict[str, User]) -
     if existing is not None:
         return existing
     municipalities = {
-        o.municipality_code: o for o in Organisation.objects.filter(kind="municipality", county__code="01")
+        o.municipality_code: o
+        for o in Organisation.objects.filter(kind_filter(Organisation.Kind.MUNICIPALITY), county__code="01")
     }
     senders = [
-        Organisation.objects.get(name="Stockholms läns landsting"),
+        Organisation.objects.get(name="Region Stockholm"),
         Organisation.objects.get(name="Kommunförbundet Stockholms Län"),
     ]
     today = local_date(timezone.now())

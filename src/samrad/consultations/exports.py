@@ -106,7 +106,8 @@ def _local(instant: dt.datetime | None) -> dt.datetime | None:
 def respondent_name(submission: Submission) -> str:
     response = submission.response
     if response.organisation is not None:
-        return response.organisation.name
+        # The name the body had when it answered (Stockholms läns landsting before 2019).
+        return response.organisation.name_on(submission.submitted_at)
     return response.respondent_name or f"#{response.pk}"
 
 
@@ -170,7 +171,7 @@ def response_table(consultation: Consultation) -> ResponseTable:
             channel = str(content.get("channel") or response.channel)
             row: list[Cell] = [
                 respondent_name(submission),
-                str(organisation.get_kind_display()) if organisation is not None else not_registered,
+                organisation.kinds_display() if organisation is not None else not_registered,
                 (organisation.municipality_code or "") if organisation is not None else "",
                 channel_labels.get(channel, channel),
                 _local(submission.submitted_at),

@@ -24,7 +24,7 @@ from samrad.consultations.lifecycle import TransitionError, phase_allows
 from samrad.consultations.models import Consultation, Referral, Submission
 from samrad.dates import check_date_in_range
 from samrad.organisations.models import Organisation
-from samrad.organisations.selectors import organisation_list, organisations_for_referral
+from samrad.organisations.selectors import name_search_filter, organisation_list, organisations_for_referral
 
 
 def _require_manager(actor: Actor, consultation: Consultation) -> None:
@@ -59,8 +59,7 @@ def referral_candidates(
             kinds=kinds, county_codes=county_codes, group_ids=group_ids, division_ids=division_ids, ids=ids
         )
         if q.strip():
-            term = q.strip()
-            candidates = candidates.filter(Q(name__icontains=term) | Q(short_name__icontains=term))
+            candidates = candidates.filter(name_search_filter(q))
         return candidates
     if q.strip():
         return organisation_list(q=q, active=True)

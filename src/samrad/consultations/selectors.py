@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from samrad.consultations.access import consultations_managed_by
 from samrad.consultations.deadlines import effective_deadline
 from samrad.consultations.models import Consultation, ExtensionRequest, Referral, ReminderSent
+from samrad.organisations.models import OrganisationName
 
 OVERDUE = "overdue"
 # The name of the dashboard's derived status annotation.
@@ -149,6 +150,7 @@ def referral_dashboard(
         term = q.strip()
         rows = rows.filter(
             Q(organisation__name__icontains=term)
+            | Q(organisation__in=OrganisationName.objects.filter(name__icontains=term).values("organisation_id"))
             | Q(organisation__short_name__icontains=term)
             | Q(organisation__municipality_code=term)
             | Q(organisation__organisation_number__icontains=term)

@@ -4,6 +4,7 @@ Loading is idempotent: running it again adds nothing that is already there and o
 Every write goes through the apps' services, so the demo also fills the audit log as real use would.
 """
 
+import datetime as dt
 import unicodedata
 from collections.abc import Callable
 from typing import IO, Any
@@ -19,17 +20,21 @@ from samrad.dialogue.demo import dialogue_demo_load
 from samrad.library.demo import library_demo_load
 from samrad.organisations.importing import default_register_path, import_register_file
 from samrad.organisations.models import County, Division, Organisation
-from samrad.organisations.services import division_create, organisation_create, organisation_update
+from samrad.organisations.selectors import kind_filter
+from samrad.organisations.services import division_create, organisation_create, organisation_rename, organisation_update
 
 DEMO_ACTOR = "demo"
 
-# (key, kind, name, short name, county code, organisation number or "")
+# (key, kind, name, short name, county code, organisation number or ""). Region Gotland, a municipality and a
+# region in one, comes from the register file (0980, second kind region).
 OTHER_BODIES = [
-    ("sll", Organisation.Kind.COUNTY_COUNCIL, "Stockholms läns landsting", "SLL", "01", "232100-0016"),
+    ("sll", Organisation.Kind.REGION, "Region Stockholm", "", "01", "232100-0016"),
     ("ksl", Organisation.Kind.ASSOCIATION, "Kommunförbundet Stockholms Län", "KSL", "01", ""),
     ("lst", Organisation.Kind.COUNTY_BOARD, "Länsstyrelsen i Stockholms län", "", "01", ""),
-    ("gotland", Organisation.Kind.REGION, "Region Gotland", "", "09", ""),
 ]
+# Bodies that changed their name: key -> (former name, first day of the current name). The county council
+# became Region Stockholm on 1 January 2019; the knowledge base's documents of 2016 show the old name.
+FORMER_NAMES = {"sll": ("Stockholms läns landsting", dt.date(2019, 1, 1))}
 
 # (e-mail, first name, last name, organisation: key of OTHER_BODIES or municipality code, role, label)
 PEOPLE = [
@@ -40,7 +45,7 @@ PEOPLE = [
         "Berg",
         "sll",
         Membership.Role.COORDINATOR,
-        "Coordinator, Stockholms läns landsting",
+        "Coordinator, Region Stockholm",
     ),
     ("erik.nystrom@huddinge.example", "Erik", "Nyström", "0126", Membership.Role.RESPONDENT, "Respondent, Huddinge"),
     ("lina.ahmadi@huddinge.example", "Lina", "Ahmadi", "0126", Membership.Role.RESPONDENT, "Respondent, Huddinge"),
@@ -56,7 +61,7 @@ def _slug(name: str) -> str:
 def _load_register(say: Callable[[str], None]) -> dict[str, Organisation]:
     result = import_register_file(default_register_path(), actor=DEMO_ACTOR)
     say(f"County register: {result.summary()}")
-    for municipality in Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, registry_email=""):
+    for municipality in Organisation.objects.filter(kind_filter(Organisation.Kind.MUNICIPALITY), registry_email=""):
         organisation_update(
             actor=DEMO_ACTOR,
             organisation=municipality,
@@ -64,16 +69,22 @@ def _load_register(say: Callable[[str], None]) -> dict[str, Organisation]:
         )
     bodies: dict[str, Organisation] = {}
     for key, kind, name, short_name, county_code, number in OTHER_BODIES:
-        existing = Organisation.objects.filter(kind=kind, name=name).first()
-        bodies[key] = existing or organisation_create(
+        former_name, renamed_on = FORMER_NAMES.get(key, (None, None))
+        existing = Organisation.objects.filter(kind_filter(kind), name=name).first()
+        if existing is None and former_name is not None:
+            existing = Organisation.objects.filter(kind_filter(kind), name=former_name).first()
+        body = existing or organisation_create(
             actor=DEMO_ACTOR,
             kind=kind,
-            name=name,
+            name=former_name or name,
             short_name=short_name,
             organisation_number=number,
             county=County.objects.get(code=county_code),
             registry_email=f"registrator@{key}.example",
         )
+        if renamed_on is not None and body.name != name:
+            body = organisation_rename(actor=DEMO_ACTOR, organisation=body, new_name=name, valid_from=renamed_on)
+        bodies[key] = body
     if not Division.objects.filter(name="Stockholm + Gotland").exists():
         division_create(
             actor=DEMO_ACTOR,

@@ -21,9 +21,10 @@ from samrad.dialogue import records, services
 from samrad.dialogue.models import DialogueSeries, Input, Meeting, Minutes, Registration
 from samrad.dialogue.registrations import meeting_register
 from samrad.organisations.models import Group, Organisation
+from samrad.organisations.selectors import kind_filter
 
 TITLE = "Regional samverkan"
-ORGANISERS = ["Stockholms läns landsting", "Kommunförbundet Stockholms Län"]
+ORGANISERS = ["Region Stockholm", "Kommunförbundet Stockholms Län"]
 PURPOSE = (
     "Landstinget och KSL bjuder in länets 26 kommuner till en dialog om hur vi ska samverka när ansvaret för "
     "regional utveckling förändras. Vi möts delregionalt under våren för att samla förväntningar, diskutera "
@@ -106,7 +107,7 @@ def _series(actor: Actor) -> DialogueSeries:
     )
     for title, description in TOPICS:
         services.topic_add(actor=actor, series=series, title=title, description=description)
-    municipalities = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, county__code="01")
+    municipalities = Organisation.objects.filter(kind_filter(Organisation.Kind.MUNICIPALITY), county__code="01")
     services.series_invite(actor=actor, series=series, organisations=municipalities)
     services.news_post(actor=actor, series=series, title=NEWS_TITLE, body=NEWS_BODY)
     return series

@@ -22,7 +22,7 @@ from samrad.documents.services import stored_file_extract_text
 from samrad.library.indexing import search_index_object
 from samrad.library.models import LibraryDocument
 from samrad.library.services import library_document_create, library_document_update
-from samrad.organisations.models import Organisation
+from samrad.organisations.selectors import organisation_find_by_name
 
 
 @dataclass(frozen=True)
@@ -196,9 +196,8 @@ def library_demo_load(*, actor: Actor = "demo") -> list[LibraryDocument]:
                     summary=spec.summary,
                     tags=spec.tags,
                     published_on=spec.published_on,
-                    organisation=Organisation.objects.filter(name=spec.organisation).first()
-                    if spec.organisation
-                    else None,
+                    # By the name of the document's time: the 2016 documents name Stockholms läns landsting.
+                    organisation=organisation_find_by_name(spec.organisation) if spec.organisation else None,
                     file_stream=io.BytesIO(data),
                     file_name=name,
                     consultations=[consultation] if consultation else [],

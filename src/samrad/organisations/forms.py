@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from samrad.organisations.duplicates import DuplicateWarning, duplicate_warnings
 from samrad.organisations.geography import county_code_of_municipality
 from samrad.organisations.models import (
     ContactPerson,
@@ -16,9 +17,11 @@ from samrad.organisations.models import (
     Division,
     Group,
     Organisation,
+    normalise_email,
     normalise_organisation_number,
+    normalise_spaces,
 )
-from samrad.ui.forms import DesignSystemFormMixin
+from samrad.ui.forms import BoundedDateField, DesignSystemFormMixin
 
 
 class OrganisationFilterForm(DesignSystemFormMixin, forms.Form):
@@ -48,10 +51,19 @@ class OrganisationFilterForm(DesignSystemFormMixin, forms.Form):
 
 
 class OrganisationForm(DesignSystemFormMixin, forms.ModelForm):
+    """Adding or changing an organisation. A name, organisation number or registry address that another
+    organisation already has is a warning (`duplicate_warnings`): saving then needs the confirmation box ticked."""
+
+    confirm_duplicates = forms.BooleanField(
+        label=_("Save anyway: I have checked that this is not an organisation already in the register"),
+        required=False,
+    )
+
     class Meta:
         model = Organisation
         fields = [
             "kind",
+            "second_kind",
             "name",
             "short_name",
             "municipality_code",
@@ -81,6 +93,9 @@ class OrganisationForm(DesignSystemFormMixin, forms.ModelForm):
         cast(forms.ModelMultipleChoiceField, self.fields["groups"]).queryset = Group.objects.order_by("name")
         self.fields["municipality_code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.fields["organisation_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        second_kind = cast(forms.ChoiceField, self.fields["second_kind"])
+        second_kind.choices = [("", _("None")), *Organisation.Kind.choices]
+        self.duplicate_warnings: list[DuplicateWarning] = []
 
     def clean_municipality_code(self) -> str | None:
         return (self.cleaned_data.get("municipality_code") or "").strip() or None
@@ -91,7 +106,10 @@ class OrganisationForm(DesignSystemFormMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         code, county, kind = data.get("municipality_code"), data.get("county"), data.get("kind")
-        if code and kind and kind != Organisation.Kind.MUNICIPALITY:
+        second_kind = data.get("second_kind") or None
+        if second_kind and second_kind == kind:
+            self.add_error("second_kind", _("The second kind must differ from the kind."))
+        if code and kind and Organisation.Kind.MUNICIPALITY not in (kind, second_kind):
             self.add_error("municipality_code", _("Only municipalities have a municipality code."))
         if code and county and county_code_of_municipality(code) != county.code:
             self.add_error(
@@ -101,10 +119,43 @@ class OrganisationForm(DesignSystemFormMixin, forms.ModelForm):
             )
         if data.get("population_year") is not None and data.get("population") is None:
             self.add_error("population", _("Give the population for the year you entered."))
+        self._check_duplicates(data)
         return data
+
+    def _check_duplicates(self, data: dict[str, Any]) -> None:
+        """Warn of what another organisation already has; on a change, only of the values that change (the
+        instance still holds the stored ones here: the form copies its data onto it after clean())."""
+        values = {
+            "name": normalise_spaces(data.get("name")),
+            "organisation_number": data.get("organisation_number") or "",
+            "registry_email": normalise_email(data.get("registry_email")),
+        }
+        if self.instance.pk:
+            stored = {name: str(getattr(self.instance, name) or "") for name in values}
+            values = {name: value for name, value in values.items() if value.casefold() != stored[name].casefold()}
+        self.duplicate_warnings = duplicate_warnings(
+            exclude_ids=[self.instance.pk] if self.instance.pk else [], **values
+        )
+        if self.duplicate_warnings and not data.get("confirm_duplicates"):
+            self.add_error(
+                "confirm_duplicates",
+                _(
+                    "The register may already have this organisation (see the warnings). Check, and tick the box "
+                    "to save anyway."
+                ),
+            )
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RenameForm(DesignSystemFormMixin, forms.Form):
+    new_name = forms.CharField(
+        label=_("New name"), max_length=200, help_text=_("E.g. Region Stockholm (formerly Stockholms läns landsting).")
+    )
+    valid_from = BoundedDateField(
+        label=_("Valid from"), help_text=_("The first day of the new name. The old name is kept until the day before.")
+    )
 
 
 class ContactPersonForm(DesignSystemFormMixin, forms.ModelForm):
@@ -158,8 +209,9 @@ class RegisterImportForm(DesignSystemFormMixin, forms.Form):
         label=_("Register file"),
         help_text=_(
             "CSV (UTF-8, comma or semicolon) or Excel (.xlsx) with a header row: municipality_code, name, kind, "
-            "organisation_number, county_code, county, registry_email, website, population (or population_2016), "
-            "population_year, groups (separated by ;)."
+            "second_kind (for a body that is two kinds, such as Region Gotland), organisation_number, county_code, "
+            "county, registry_email, website, population (or population_2016), population_year, groups (separated "
+            "by ;)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )

@@ -12,6 +12,11 @@ An empty cell never erases what the register holds (clear values on the organisa
 `groups` cell makes the listed groups the organisation's subregions: groups that do not exist yet are created as
 subregions and the organisation leaves subregions that are not listed; networks and other groups it belongs to are
 kept. Importing the same file twice changes nothing the second time.
+
+A row that adds an organisation (or gives one a new name, number or registry address) with the name, organisation
+number or registry address of another organisation in the register, or of another row, is a *warning*, not a
+problem: it is listed by line, and nothing is imported until the import is confirmed (`confirm_warnings=True`,
+`manage.py import_register --confirm-warnings`, or the tick box on the import page).
 """
 
 import re
@@ -32,6 +37,7 @@ from django.utils.translation import ngettext
 from samrad.actors import COORDINATE, Actor, may
 from samrad.audit.services import audit_record
 from samrad.organisations import services
+from samrad.organisations.duplicates import duplicate_warnings
 from samrad.organisations.geography import SWEDISH_COUNTIES, county_code_of_municipality
 from samrad.organisations.models import (
     County,
@@ -43,11 +49,13 @@ from samrad.organisations.models import (
     validate_organisation_number_check_digit,
 )
 from samrad.organisations.register_file import RegisterFileError, Table, TableRow, read_table
+from samrad.organisations.selectors import kind_filter
 
 COLUMNS = [
     "municipality_code",
     "name",
     "kind",
+    "second_kind",
     "short_name",
     "organisation_number",
     "county_code",
@@ -63,6 +71,7 @@ COLUMN_ALIASES = {
     "kommunkod": "municipality_code",
     "namn": "name",
     "typ": "kind",
+    "andra_typ": "second_kind",
     "kortnamn": "short_name",
     "organisationsnummer": "organisation_number",
     "länskod": "county_code",
@@ -122,14 +131,22 @@ class ImportResult:
     filename: str
     dry_run: bool
     problems: list[ImportProblem] = field(default_factory=list)
+    # Organisations that may already be in the register: the import waits for a confirmation.
+    warnings: list[ImportProblem] = field(default_factory=list)
+    confirm_warnings: bool = False
     outcomes: list[RowOutcome] = field(default_factory=list)
     counties_created: list[str] = field(default_factory=list)
     counties_renamed: list[str] = field(default_factory=list)
     groups_created: list[str] = field(default_factory=list)
 
     @property
+    def needs_confirmation(self) -> bool:
+        """Warnings that nobody has confirmed: nothing is imported (a preview only lists them)."""
+        return bool(self.warnings) and not self.confirm_warnings and not self.dry_run
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.needs_confirmation
 
     def _count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
@@ -154,12 +171,20 @@ class ImportResult:
 
     def summary(self) -> str:
         """One sentence for the person who imported (in the active language)."""
-        if not self.ok:
+        if self.problems:
             return ngettext(
                 "The file has %(count)d problem. Nothing was imported.",
                 "The file has %(count)d problems. Nothing was imported.",
                 len(self.problems),
             ) % {"count": len(self.problems)}
+        if self.needs_confirmation:
+            return ngettext(
+                "The file has %(count)d warning about organisations that may already be in the register. Nothing "
+                "was imported: check the warning and confirm it to import anyway.",
+                "The file has %(count)d warnings about organisations that may already be in the register. Nothing "
+                "was imported: check the warnings and confirm them to import anyway.",
+                len(self.warnings),
+            ) % {"count": len(self.warnings)}
         counts = {
             "created": self.created,
             "updated": self.updated,
@@ -191,6 +216,7 @@ class RegisterRow:
     line: int
     kind: str
     name: str
+    second_kind: str | None = None
     municipality_code: str | None = None
     short_name: str | None = None
     organisation_number: str | None = None
@@ -208,7 +234,9 @@ def default_register_path() -> Path:
     return Path(__file__).resolve().parent / "data" / "stockholm_county_2016.csv"
 
 
-def import_register_file(path: str | Path, actor: Actor = None, *, dry_run: bool = False) -> ImportResult:
+def import_register_file(
+    path: str | Path, actor: Actor = None, *, dry_run: bool = False, confirm_warnings: bool = False
+) -> ImportResult:
     """Import a register file from disk (the command and the demo use this)."""
     path = Path(path)
     try:
@@ -230,14 +258,18 @@ def import_register_file(path: str | Path, actor: Actor = None, *, dry_run: bool
         content=path.read_bytes(),
         filename=path.name,
         dry_run=dry_run,
+        confirm_warnings=confirm_warnings,
     )
 
 
-def register_import(*, actor: Actor, content: bytes, filename: str, dry_run: bool = False) -> ImportResult:
-    """Check a whole register file and, if every row is fine and this is no dry run, apply it."""
+def register_import(
+    *, actor: Actor, content: bytes, filename: str, dry_run: bool = False, confirm_warnings: bool = False
+) -> ImportResult:
+    """Check a whole register file and, if every row is fine (and its warnings confirmed) and this is no dry run,
+    apply it."""
     if not may(actor, COORDINATE):
         raise PermissionDenied(_("Only coordinators may change the organisation register."))
-    result = ImportResult(filename=filename, dry_run=dry_run)
+    result = ImportResult(filename=filename, dry_run=dry_run, confirm_warnings=confirm_warnings)
     try:
         table = read_table(content=content, filename=filename)
     except RegisterFileError as error:
@@ -250,6 +282,8 @@ def register_import(*, actor: Actor, content: bytes, filename: str, dry_run: boo
     with transaction.atomic():
         matches = _match_rows(rows, result.problems)
         if not result.problems:
+            result.warnings = _duplicate_warnings(rows, matches, labels)
+        if not result.problems and not result.needs_confirmation:
             _apply(rows, matches, labels=labels, actor=actor, result=result)
         if result.ok and result.changed_anything and not dry_run:
             audit_record(
@@ -258,6 +292,7 @@ def register_import(*, actor: Actor, content: bytes, filename: str, dry_run: boo
                 object_type="organisations.register",
                 changes={
                     "file": filename,
+                    "warnings_confirmed": [f"{w.line}: {w.message}" for w in result.warnings],
                     "created": result.created,
                     "updated": result.updated,
                     "unchanged": result.unchanged,
@@ -441,7 +476,20 @@ def _read_row(
     else:
         kind = None
         cells.problem("kind", _("The kind is missing (it may only be left out for a row with a municipality code)."))
-    if kind is not None and kind != Organisation.Kind.MUNICIPALITY and municipality_code is not None:
+    second_kind_text = cells.text("second_kind")
+    second_kind: str | None = None
+    if second_kind_text is not None:
+        second_kind = kinds.get(second_kind_text.lower())
+        if second_kind is None:
+            cells.problem(
+                "second_kind",
+                _("Unknown kind “%(value)s”. Use one of: %(kinds)s.")
+                % {"value": second_kind_text, "kinds": ", ".join(str(label) for label in Organisation.Kind.labels)},
+            )
+        elif second_kind == kind:
+            cells.problem("second_kind", _("The second kind must differ from the kind."))
+    is_municipality = Organisation.Kind.MUNICIPALITY in (kind, second_kind)
+    if kind is not None and not is_municipality and municipality_code is not None:
         cells.problem(
             "municipality_code",
             _("Only municipalities have a municipality code (this row’s kind is %(kind)s).")
@@ -539,6 +587,7 @@ def _read_row(
     return RegisterRow(
         line=row.line,
         kind=kind,
+        second_kind=second_kind,
         name=name,
         municipality_code=municipality_code,
         short_name=short_name,
@@ -649,7 +698,7 @@ def _match_row(
     if row.municipality_code and row.municipality_code in by_code:
         return by_code[row.municipality_code]
     if row.organisation_number:
-        same_kind = [org for org in by_number.get(row.organisation_number, []) if org.kind == row.kind]
+        same_kind = [org for org in by_number.get(row.organisation_number, []) if row.kind in org.kinds]
         if len(same_kind) > 1:
             same_kind = [org for org in same_kind if org.name.casefold() == row.name.casefold()]
             if len(same_kind) > 1:
@@ -659,7 +708,7 @@ def _match_row(
                 )
         if len(same_kind) == 1:
             return same_kind[0]
-    candidates = [org for org in organisations.filter(kind=row.kind, name__iexact=row.name)]
+    candidates = [org for org in organisations.filter(kind_filter(row.kind), name__iexact=row.name)]
     if row.municipality_code:
         # A municipality with a new code: only one without a code can be this one.
         candidates = [org for org in candidates if not org.municipality_code]
@@ -673,6 +722,56 @@ def _match_row(
             % {"name": row.name}
         )
     return candidates[0] if candidates else None
+
+
+def _duplicate_warnings(
+    rows: list[RegisterRow], matches: dict[int, Organisation | None], labels: dict[str, str]
+) -> list[ImportProblem]:
+    """Rows whose name, organisation number or registry address another organisation has (in the register or
+    on another row). Only what a row adds or changes is compared, so importing the same file again warns of
+    nothing new."""
+    warnings: list[ImportProblem] = []
+    seen: dict[tuple[str, str], int] = {}  # (field, value) -> first line that brings it
+    for row in rows:
+        match = matches.get(row.line)
+        values = {
+            "name": row.name,
+            "organisation_number": row.organisation_number or "",
+            "registry_email": row.registry_email or "",
+        }
+        if match is not None:
+            # Only values the row changes; an unchanged value is no news.
+            current = {
+                "name": match.name.casefold(),
+                "organisation_number": match.organisation_number,
+                "registry_email": match.registry_email.casefold(),
+            }
+            values = {
+                k: v
+                for k, v in values.items()
+                if v and (v.casefold() if k != "organisation_number" else v) != current[k]
+            }
+        values = {k: v for k, v in values.items() if v}
+        for warning in duplicate_warnings(exclude_ids=[match.pk] if match else [], **values):
+            warnings.append(ImportProblem(row.line, labels.get(warning.field, warning.field), warning.message))
+        for field_name, value in values.items():
+            key = (field_name, value.casefold())
+            if key in seen:
+                warnings.append(
+                    ImportProblem(
+                        row.line,
+                        labels.get(field_name, field_name),
+                        _("Line %(line)d has the same %(field)s: %(value)s.")
+                        % {
+                            "line": seen[key],
+                            "field": getattr(Organisation._meta.get_field(field_name), "verbose_name", field_name),
+                            "value": value,
+                        },
+                    )
+                )
+            else:
+                seen[key] = row.line
+    return warnings
 
 
 # --- Step 3: writing through the services ------------------------------------------------------------------
@@ -714,6 +813,7 @@ def _update_data(row: RegisterRow, org: Organisation, county: County | None, gro
     data: dict[str, Any] = {}
     for name in (
         "kind",
+        "second_kind",
         "name",
         "municipality_code",
         "short_name",
@@ -756,6 +856,7 @@ def _apply(
                 services.organisation_create(
                     actor=actor,
                     kind=row.kind,
+                    second_kind=row.second_kind,
                     name=row.name,
                     short_name=row.short_name or "",
                     organisation_number=row.organisation_number or "",

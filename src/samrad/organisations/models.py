@@ -1,11 +1,13 @@
 """The register of organisations that can be consulted, and the geography used to pick referral lists."""
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 municipality_code_validator = RegexValidator(r"^\d{4}$", _("A municipality code has exactly four digits."))
@@ -126,7 +128,19 @@ class Organisation(models.Model):
         OTHER = "other", _("other")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    second_kind = models.CharField(
+        _("second kind"),
+        max_length=20,
+        choices=Kind.choices,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Only for a body that is two kinds at once, such as Region Gotland (a municipality and a region)."),
+    )
     name = models.CharField(_("name"), max_length=200)
+    name_valid_from = models.DateField(
+        _("name valid from"), null=True, blank=True, help_text=_("The day the current name was taken, if known.")
+    )
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     organisation_number = models.CharField(
         _("organisation number"),
@@ -163,7 +177,10 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(municipality_code__isnull=True) | Q(kind="municipality"),
+                # second_kind IS NOT NULL first: a NULL in a CHECK passes, and NULL = 'municipality' is NULL.
+                condition=Q(municipality_code__isnull=True)
+                | Q(kind="municipality")
+                | (Q(second_kind__isnull=False) & Q(second_kind="municipality")),
                 name="org_municipality_code_only_for_municipalities",
                 violation_error_message=_("Only municipalities have a municipality code."),
             ),
@@ -172,10 +189,73 @@ class Organisation(models.Model):
                 name="org_population_year_needs_population",
                 violation_error_message=_("A population year needs a population."),
             ),
+            models.CheckConstraint(
+                condition=Q(second_kind__isnull=True) | ~Q(second_kind=models.F("kind")),
+                name="org_second_kind_differs",
+                violation_error_message=_("The second kind must differ from the kind."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def kinds(self) -> list[str]:
+        """Every role the body takes: its kind, and its second kind if it has one."""
+        return [self.kind, self.second_kind] if self.second_kind else [self.kind]
+
+    def has_kind(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    def kinds_display(self) -> str:
+        """The kinds' labels in the active language, e.g. "kommun, region"."""
+        return ", ".join(str(self.Kind(kind).label) for kind in self.kinds)
+
+    def all_names(self) -> list[str]:
+        """The current name, then the former ones (newest first when prefetched so): what searches should find."""
+        former = [f.name for f in self.former_names.all()] if self.name_valid_from is not None else []
+        return [self.name, *(name for name in former if name != self.name)]
+
+    def name_on(self, day: dt.date | dt.datetime | None) -> str:
+        """The name the body had on `day` (its current name when the day is unknown or not covered by a former
+        name). Uses `former_names` as prefetched, so that a list of bodies costs one query for all their names."""
+        if day is None:
+            return self.name
+        if isinstance(day, dt.datetime):
+            day = timezone.localdate(day) if timezone.is_aware(day) else day.date()
+        if self.name_valid_from is None or day >= self.name_valid_from:
+            return self.name  # never renamed (organisation_rename sets name_valid_from), or renamed before the day
+        for former in self.former_names.all():
+            if (former.valid_from is None or former.valid_from <= day) and former.valid_to >= day:
+                return former.name
+        return self.name
+
+
+class OrganisationName(models.Model):
+    """A name an organisation had before, and when (e.g. Stockholms läns landsting until 31 December 2018)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="former_names", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), help_text=_("The last day the name was used."))
+
+    class Meta:
+        ordering = ["organisation", "-valid_to"]
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
+                name="org_name_period_in_order",
+                violation_error_message=_("A name cannot end before it began."),
+            ),
+        ]
+        indexes = [models.Index(fields=["name"], name="org_former_name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} (–{self.valid_to})"
 
 
 class ContactPerson(models.Model):

@@ -8,14 +8,32 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from samrad.organisations.models import ContactPerson, County, Division, Group, Organisation
+from samrad.organisations.models import ContactPerson, County, Division, Group, Organisation, OrganisationName
 
 _Memberships = Organisation.groups.through
 
 
+def kind_filter(kind: str | Iterable[str]) -> Q:
+    """Organisations that take the role `kind` (or any of several kinds): as their kind or their second kind.
+
+    Region Gotland is a municipality and a region at once: it is in every list of municipalities and of regions.
+    Every filter by kind of organisation uses this (lists, counts, referral lists, invitations, the API); across a
+    relation, prefix it: `Q(**{f"organisation__{k}": v for ...})` is `prefixed_kind_filter("organisation", kind)`.
+    """
+    kinds = [kind] if isinstance(kind, str) else [k for k in kind if k]
+    return Q(kind__in=kinds) | Q(second_kind__in=kinds)
+
+
+def prefixed_kind_filter(relation: str, kind: str | Iterable[str]) -> Q:
+    """`kind_filter` across a relation, e.g. prefixed_kind_filter("organisation", "region") for referrals."""
+    kinds = [kind] if isinstance(kind, str) else [k for k in kind if k]
+    return Q(**{f"{relation}__kind__in": kinds}) | Q(**{f"{relation}__second_kind__in": kinds})
+
+
 def _with_related(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
     return queryset.select_related("county").prefetch_related(
-        Prefetch("groups", queryset=Group.objects.order_by("name"))
+        Prefetch("groups", queryset=Group.objects.order_by("name")),
+        Prefetch("former_names", queryset=OrganisationName.objects.order_by("-valid_to")),
     )
 
 
@@ -35,6 +53,14 @@ def _division_filter(division: Division | int) -> Q:
     return Q(county__in=County.objects.filter(divisions__pk=division_id))
 
 
+def name_search_filter(q: str) -> Q:
+    """Organisations whose name, short name or any former name contains `q` (any case): a search for
+    "Stockholms läns landsting" finds Region Stockholm."""
+    term = q.strip()
+    former = OrganisationName.objects.filter(name__icontains=term).values("organisation_id")
+    return Q(name__icontains=term) | Q(short_name__icontains=term) | Q(pk__in=former)
+
+
 def organisation_list(
     *,
     kind: str | None = None,
@@ -47,7 +73,7 @@ def organisation_list(
     """The register, filtered; every filter left as None is not applied. Ordered by name."""
     queryset = Organisation.objects.all()
     if kind:
-        queryset = queryset.filter(kind=kind)
+        queryset = queryset.filter(kind_filter(kind))
     if county_code:
         queryset = queryset.filter(county__code=county_code)
     if group is not None and group != "":
@@ -55,8 +81,7 @@ def organisation_list(
     if division is not None:
         queryset = queryset.filter(_division_filter(division))
     if q and q.strip():
-        term = q.strip()
-        queryset = queryset.filter(Q(name__icontains=term) | Q(short_name__icontains=term))
+        queryset = queryset.filter(name_search_filter(q))
     if active is not None:
         queryset = queryset.filter(is_active=active)
     return _with_related(queryset).order_by("name", "pk")
@@ -92,7 +117,7 @@ def _referral_filter(
     kinds, county_codes = [k for k in kinds if k], [c for c in county_codes if c]
     group_ids, division_ids, ids = list(group_ids), list(division_ids), list(ids)
     if kinds:
-        criteria |= Q(kind__in=kinds)
+        criteria |= kind_filter(kinds)
         any_criterion = True
     if county_codes:
         criteria |= Q(county__code__in=county_codes)
@@ -174,3 +199,17 @@ def division_list() -> QuerySet[Division]:
 
 def division_get(*, division_id: int) -> Division | None:
     return Division.objects.prefetch_related("counties").filter(pk=division_id).first()
+
+
+def organisation_find_by_name(name: str) -> Organisation | None:
+    """The organisation called `name` now, else the one that was called so (the newest such name); None if none."""
+    current = Organisation.objects.filter(name__iexact=name.strip()).order_by("pk").first()
+    if current is not None:
+        return current
+    former = (
+        OrganisationName.objects.select_related("organisation")
+        .filter(name__iexact=name.strip())
+        .order_by("-valid_to", "pk")
+        .first()
+    )
+    return former.organisation if former is not None else None

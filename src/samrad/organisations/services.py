@@ -5,21 +5,27 @@ transaction and writes its audit event. `actor` is a user, or None / a label suc
 itself acts (the import command, the demo loader). An update that changes nothing writes nothing and logs nothing.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samrad.actors import ACT_FOR_ORGANISATION, COORDINATE, Actor, may
 from samrad.audit.services import audit_record, model_changes
+from samrad.dates import check_date_in_range
+from samrad.errors import InvalidInput
 from samrad.organisations.models import (
     ContactPerson,
     County,
     Division,
     Group,
     Organisation,
+    OrganisationName,
     normalise_email,
     normalise_organisation_number,
     normalise_spaces,
@@ -27,6 +33,7 @@ from samrad.organisations.models import (
 
 ORGANISATION_FIELDS = [
     "kind",
+    "second_kind",
     "name",
     "short_name",
     "organisation_number",
@@ -76,6 +83,7 @@ def _normalise_organisation(organisation: Organisation) -> None:
     organisation.short_name = normalise_spaces(organisation.short_name)
     organisation.organisation_number = normalise_organisation_number(organisation.organisation_number or "")
     organisation.municipality_code = (organisation.municipality_code or "").strip() or None
+    organisation.second_kind = organisation.second_kind or None
     organisation.registry_email = normalise_email(organisation.registry_email)
     organisation.website = (organisation.website or "").strip()
 
@@ -109,6 +117,7 @@ def organisation_create(
     actor: Actor,
     kind: str,
     name: str,
+    second_kind: str | None = None,
     short_name: str = "",
     organisation_number: str = "",
     municipality_code: str | None = None,
@@ -124,6 +133,7 @@ def organisation_create(
     _check_can_curate(actor)
     organisation = Organisation(
         kind=kind,
+        second_kind=second_kind,
         name=name,
         short_name=short_name,
         organisation_number=organisation_number,
@@ -390,4 +400,51 @@ def county_rename(*, actor: Actor, county: County, name: str) -> County:
         if changes:
             _save_validated(current, unique_field="code")
             audit_record(actor=actor, action="county.update", target=current, changes=changes)
+    return current
+
+
+def organisation_rename(
+    *, actor: Actor, organisation: Organisation, new_name: str, valid_from: dt.date
+) -> Organisation:
+    """Give an organisation a new name from a day (e.g. Stockholms läns landsting became Region Stockholm on 1
+    January 2019): the old name goes to its former names, valid until the day before, so that consultations of
+    its time still show it and searches find it. A typo is corrected on the edit page instead."""
+    _check_can_curate(actor)
+    name = normalise_spaces(new_name)
+    if not name:
+        raise InvalidInput(_("Give the new name."), field="new_name")
+    check_date_in_range(valid_from, field="valid_from")
+    if valid_from > timezone.localdate():
+        raise InvalidInput(_("A new name can be recorded from its first day, not before."), field="valid_from")
+    with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if name == current.name:
+            raise InvalidInput(_("That is already the organisation's name."), field="new_name")
+        last_end = current.former_names.aggregate(last=models.Max("valid_to"))["last"]
+        known = [day for day in (current.name_valid_from, last_end) if day is not None]
+        earliest = max(known) if known else None
+        if earliest is not None and valid_from <= earliest:
+            raise InvalidInput(
+                _("The new name must take effect after %(date)s, when the current name was already in use.")
+                % {"date": date_format(earliest, "j F Y")},
+                field="valid_from",
+            )
+        old_name, old_from = current.name, current.name_valid_from
+        former = OrganisationName(
+            organisation=current, name=old_name, valid_from=old_from, valid_to=valid_from - dt.timedelta(days=1)
+        )
+        former.full_clean()
+        former.save()
+        current.name, current.name_valid_from = name, valid_from
+        _save_organisation(current)
+        audit_record(
+            actor=actor,
+            action="organisation.rename",
+            target=current,
+            changes={
+                "name": [old_name, name],
+                "name_valid_from": [old_from, valid_from],
+                "former_name_id": former.pk,
+            },
+        )
     return current

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ny/", views.organisation_create, name="create"),
     path("<int:pk>/", views.organisation_detail, name="detail"),
     path("<int:pk>/andra/", views.organisation_edit, name="edit"),
+    path("<int:pk>/nytt-namn/", views.organisation_rename, name="rename"),
     path("<int:pk>/kontakter/ny/", views.contact_add, name="contact_add"),
     path("<int:pk>/kontakter/<int:contact_pk>/andra/", views.contact_edit, name="contact_edit"),
     path("<int:pk>/kontakter/<int:contact_pk>/ta-bort/", views.contact_remove, name="contact_remove"),

@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from samrad.actors import ACT_FOR_ORGANISATION
+from samrad.errors import ServiceError
 from samrad.organisations import selectors, services
 from samrad.organisations.forms import (
     ContactPersonForm,
@@ -23,6 +25,7 @@ from samrad.organisations.forms import (
     OrganisationFilterForm,
     OrganisationForm,
     RegisterImportForm,
+    RenameForm,
     add_service_errors,
 )
 from samrad.organisations.importing import register_import
@@ -133,6 +136,36 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The form changed `organisation` in memory: show the stored one in the page's heading and links.
     context = {"form": form, "organisation": _organisation_or_404(pk) if form.is_bound else organisation}
     return render(request, "organisations/organisation_form.html", context, status=status)
+
+
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def organisation_rename(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a new name from a day; the old one joins the name history shown on the organisation's page."""
+    organisation = _organisation_or_404(pk)
+    form = RenameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            renamed = services.organisation_rename(
+                actor=request.user,
+                organisation=organisation,
+                new_name=form.cleaned_data["new_name"],
+                valid_from=form.cleaned_data["valid_from"],
+            )
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(old)s is called %(new)s from %(date)s.")
+                % {
+                    "old": organisation.name,
+                    "new": renamed.name,
+                    "date": date_format(form.cleaned_data["valid_from"], "j F Y"),
+                },
+            )
+            return redirect("organisations:detail", pk=pk)
+    return render(request, "organisations/rename.html", {"form": form, "organisation": organisation})
 
 
 # --- Contact people --------------------------------------------------------------------------------------
@@ -311,11 +344,16 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The preview has expired. Choose the file again."))
             return redirect("organisations:import")
         filename, content = stored
-        result = register_import(actor=request.user, content=content, filename=filename)
-        cache.delete(_preview_key(request, token))
+        confirmed = request.POST.get("confirm_warnings") == "on"
+        result = register_import(actor=request.user, content=content, filename=filename, confirm_warnings=confirmed)
         if result.ok:
+            cache.delete(_preview_key(request, token))
             messages.success(request, result.summary())
             return redirect("organisations:list")
+        if result.needs_confirmation:
+            context["token"] = token  # the same file, waiting for the tick
+        else:
+            cache.delete(_preview_key(request, token))
         context.update(form=RegisterImportForm(), result=result)
         return render(request, "organisations/register_import.html", context)
 
@@ -328,7 +366,7 @@ def register_import_page(request: HttpRequest) -> HttpResponse:
         if result.ok and not dry_run:
             messages.success(request, result.summary())
             return redirect("organisations:list")
-        if result.ok and result.changed_anything:
+        if (result.ok and result.changed_anything) or result.needs_confirmation:
             token = uuid.uuid4().hex
             cache.set(_preview_key(request, token), (upload.name, content), IMPORT_PREVIEW_TIMEOUT)
             context["token"] = token

@@ -40,9 +40,13 @@ def test_an_item_has_the_documented_fields(client, register):
     assert item == {
         "id": huddinge.pk,
         "name": "Huddinge",
+        "name_valid_from": None,
+        "former_names": [],
         "short_name": "",
         "kind": "municipality",
         "kind_label": item["kind_label"],
+        "second_kind": None,
+        "kinds": ["municipality"],
         "municipality_code": "0126",
         "county_code": "01",
         "county_name": "Stockholms län",
@@ -59,7 +63,7 @@ def test_an_item_has_the_documented_fields(client, register):
 def test_filters_by_kind_county_group_and_name(client, register):
     OrganisationFactory.create(agency=True, name="Trafikverket")
     assert [i["name"] for i in client.get(URL, {"kind": "agency"}).json()["items"]] == ["Trafikverket"]
-    assert client.get(URL, {"county": "09"}).json()["items"][0]["name"] == "Gotland"
+    assert client.get(URL, {"county": "09"}).json()["items"][0]["name"] == "Region Gotland"
     assert client.get(URL, {"group": "Södertörn"}).json()["count"] == 8
     assert client.get(URL, {"group": "stockholm nordost"}).json()["count"] == 6
     nordost = Group.objects.get(name="Stockholm Nordost")
@@ -168,3 +172,34 @@ def test_the_list_takes_the_same_number_of_queries_for_5_and_50_organisations(cl
     OrganisationFactory.create_batch(45, groups=groups)
     with django_assert_num_queries(len(five.captured_queries)):
         assert len(client.get(URL).json()["items"]) == 50
+
+
+def test_region_gotland_is_one_organisation_in_both_roles(client, register):
+    regions = client.get(URL, {"kind": "region"}).json()
+    municipalities = client.get(URL, {"kind": "municipality"}).json()
+    assert [item["name"] for item in regions["items"]] == ["Region Gotland"]
+    assert municipalities["count"] == 27 and "Region Gotland" in {item["name"] for item in municipalities["items"]}
+    gotland = regions["items"][0]
+    assert (gotland["kind"], gotland["second_kind"], gotland["kinds"]) == (
+        "municipality",
+        "region",
+        ["municipality", "region"],
+    )
+    assert gotland["municipality_code"] == "0980"
+
+
+def test_former_names_are_given_and_searched(client, register):
+    import datetime as dt
+
+    from samrad.organisations.services import organisation_rename
+
+    landsting = OrganisationFactory.create(
+        kind=Organisation.Kind.COUNTY_COUNCIL, name="Stockholms läns landsting", municipality_code=None, population=None
+    )
+    organisation_rename(
+        actor="test", organisation=landsting, new_name="Region Stockholm", valid_from=dt.date(2019, 1, 1)
+    )
+    item = client.get(f"{URL}/{landsting.pk}").json()
+    assert item["name"] == "Region Stockholm" and item["name_valid_from"] == "2019-01-01"
+    assert item["former_names"] == [{"name": "Stockholms läns landsting", "valid_from": None, "valid_to": "2018-12-31"}]
+    assert [i["name"] for i in client.get(URL, {"q": "läns landsting"}).json()["items"]] == ["Region Stockholm"]

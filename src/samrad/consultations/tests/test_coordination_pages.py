@@ -531,3 +531,18 @@ def test_the_consultation_form_promises_no_public_answering_that_does_not_exist(
     html = client.get(reverse("coordination:create")).content.decode()
     assert "is_public" not in html
     assert "allmänheten" not in html.lower()
+
+
+def test_a_body_in_two_roles_is_offered_under_either_kind(as_coordinator, draft):
+    """Region Gotland is a municipality and a region: picking either kind offers it, once."""
+    gotland = OrganisationFactory.create(
+        name="Region Gotland", municipality_code="0980", second_kind=Organisation.Kind.REGION
+    )
+    for kind in ("municipality", "region"):
+        html = html_of(as_coordinator.get(url("referral_add", draft.pk), {"kinds": [kind]}))
+        assert html.count("Region Gotland") == 1, kind
+    both = html_of(as_coordinator.get(url("referral_add", draft.pk), {"kinds": ["municipality", "region"]}))
+    assert both.count("Region Gotland") == 1
+    response = as_coordinator.post(url("referral_add", draft.pk) + "?kinds=region", {"organisations": [gotland.pk]})
+    assert response.status_code == 302
+    assert list(draft.referrals.values_list("organisation_id", flat=True)) == [gotland.pk]

@@ -36,7 +36,7 @@ def test_the_demo_dialogue_is_complete_and_loads_once(client):
     assert series.title == "Regional samverkan"
     assert sorted(series.organisers.values_list("name", flat=True)) == [
         "Kommunförbundet Stockholms Län",
-        "Stockholms läns landsting",
+        "Region Stockholm",
     ]
     assert series.invited.count() == 26
     meetings = {m.title: m for m in series.meetings.all()}

@@ -51,7 +51,7 @@ from samrad.dialogue.models import (
 from samrad.documents.inspection import FileRejected
 from samrad.errors import ServiceError
 from samrad.organisations.models import Organisation
-from samrad.organisations.selectors import organisations_for_referral
+from samrad.organisations.selectors import name_search_filter, organisations_for_referral
 from samrad.ui import decorators as ui_decorators
 from samrad.ui.feedback import show_error
 
@@ -222,7 +222,7 @@ def manage_invite_add(request: HttpRequest, series: DialogueSeries) -> HttpRespo
             candidates = Organisation.objects.filter(is_active=True)
         name = search.cleaned_data.get("q")
         if name:
-            candidates = candidates.filter(Q(name__icontains=name) | Q(short_name__icontains=name))
+            candidates = candidates.filter(name_search_filter(name))
         candidates = candidates.exclude(dialogue_series_invitations__series=series).order_by("name", "pk")
     form = InviteAddForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():

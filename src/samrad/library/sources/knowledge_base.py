@@ -20,7 +20,10 @@ SCOPES = {
 
 def _documents() -> QuerySet[LibraryDocument]:
     return LibraryDocument.objects.select_related("organisation", "file").prefetch_related(
-        "tags", "readers", Prefetch("file__pages", queryset=DocumentPage.objects.order_by("number"))
+        "tags",
+        "readers",
+        "organisation__former_names",
+        Prefetch("file__pages", queryset=DocumentPage.objects.order_by("number")),
     )
 
 
@@ -40,7 +43,8 @@ def _entries(document: LibraryDocument) -> list[EntryData]:
     about = [
         document.summary,
         ", ".join(tag.name for tag in document.tags.all()),
-        document.organisation.name if document.organisation else "",
+        # Former names too: a search for "Stockholms läns landsting" finds Region Stockholm's documents.
+        ", ".join(document.organisation.all_names()) if document.organisation else "",
         document.url,
     ]
     entries = [make(body="\n\n".join(part for part in about if part))]
@@ -50,7 +54,9 @@ def _entries(document: LibraryDocument) -> list[EntryData]:
 
 
 def _changed(since: dt.datetime) -> QuerySet[LibraryDocument]:
-    return LibraryDocument.objects.filter(Q(updated_at__gte=since) | Q(file__text_extracted_at__gte=since))
+    return LibraryDocument.objects.filter(
+        Q(updated_at__gte=since) | Q(file__text_extracted_at__gte=since) | Q(organisation__updated_at__gte=since)
+    )
 
 
 def _using(file_ids: list[int]) -> QuerySet[LibraryDocument]:

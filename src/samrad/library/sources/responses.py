@@ -23,6 +23,7 @@ def _responses() -> QuerySet[Response]:
         .select_related("consultation", "organisation")
         .prefetch_related(
             "signatories",
+            "organisation__former_names",
             Prefetch(
                 "submissions",
                 queryset=Submission.objects.order_by("-number").prefetch_related(
@@ -51,7 +52,11 @@ def _entries(response: Response) -> list[EntryData]:
     latest = submissions[0]
     content = latest.content
     answers = [a.get("text", "") for a in content.get("answers", []) if a.get("text")]
-    body = "\n\n".join([*answers, content.get("their_reference", ""), content.get("decided_by", "")]).strip()
+    # The organisation's former names too, so that a search by an old name finds its answers.
+    former_names = response.organisation.all_names()[1:] if response.organisation is not None else []
+    body = "\n\n".join(
+        [*answers, content.get("their_reference", ""), content.get("decided_by", ""), ", ".join(former_names)]
+    ).strip()
     title = f"{_respondent(response, latest)} – {response.consultation.title}"
     receipt = reverse("consultations:receipt", args=[response.consultation_id, latest.receipt_number])
     common: dict[str, Any] = {
@@ -85,7 +90,10 @@ def _entries(response: Response) -> list[EntryData]:
 
 def _changed(since: dt.datetime) -> QuerySet[Response]:
     return Response.objects.filter(
-        Q(submissions__submitted_at__gte=since) | Q(signatories__confirmed_at__gte=since) | Q(updated_at__gte=since)
+        Q(submissions__submitted_at__gte=since)
+        | Q(signatories__confirmed_at__gte=since)
+        | Q(updated_at__gte=since)
+        | Q(organisation__updated_at__gte=since)
     ).distinct()
 
 

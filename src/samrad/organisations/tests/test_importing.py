@@ -34,7 +34,8 @@ def test_the_shipped_register_imports_stockholm_county_and_gotland(register):
     assert (register.created, register.updated, register.unchanged) == (27, 0, 0)
     assert Organisation.objects.filter(kind="municipality", county__code="01").count() == 26
     gotland = Organisation.objects.select_related("county").get(municipality_code="0980")
-    assert (gotland.name, str(gotland.county)) == ("Gotland", "Gotlands län")
+    assert (gotland.name, str(gotland.county)) == ("Region Gotland", "Gotlands län")
+    assert (gotland.kind, gotland.second_kind) == ("municipality", "region")
     assert gotland.population is None and gotland.population_year is None
     assert Group.objects.get(name="Södertörn").organisations.count() == 8
     assert Group.objects.get(name="Stockholm Nordost").organisations.count() == 6
@@ -336,3 +337,62 @@ def test_an_archive_bomb_named_xlsx_is_refused_before_it_is_unpacked(tmp_path):
     assert not result.ok
     assert "arkivbomb" in " ".join(problem.message for problem in result.problems)
     assert not Organisation.objects.exists()
+
+
+def test_a_row_like_an_organisation_in_the_register_waits_for_a_confirmation(register, tmp_path):
+    huddinge = Organisation.objects.get(municipality_code="0126")
+    Organisation.objects.filter(pk=huddinge.pk).update(registry_email="registrator@huddinge.example")
+    text = (
+        "name,kind,organisation_number,registry_email\n"
+        "Huddinge,agency,,\n"  # the name of a municipality
+        "Södertörns brandförsvar,association,,registrator@huddinge.example\n"
+        "Södertörns miljö,association,,ny@example.se\n"
+        "Södertörns vatten,association,,ny@example.se\n"  # same address as line 4
+    )
+    with translation.override("sv"):
+        stopped = run(text)
+    assert not stopped.ok and stopped.needs_confirmation and not stopped.problems
+    assert [(w.line, w.column) for w in stopped.warnings] == [
+        (2, "name"),
+        (3, "registry_email"),
+        (5, "registry_email"),
+    ]
+    assert "Huddinge (0126)" in stopped.warnings[0].message
+    assert "Rad 4" in stopped.warnings[2].message
+    assert "Inget har importerats" in stopped.summary()
+    assert not Organisation.objects.filter(name="Södertörns miljö").exists()
+
+    preview = run(text, dry_run=True)
+    assert preview.ok and len(preview.warnings) == 3 and preview.created == 4
+
+    confirmed = run(text, confirm_warnings=True)
+    assert confirmed.ok and confirmed.created == 4
+    event = AuditEvent.objects.get(action="register.import", changes__file="register.csv")
+    assert len(event.changes["warnings_confirmed"]) == 3
+
+
+def test_the_command_lists_warnings_and_imports_with_confirm_warnings(register, tmp_path):
+    path = tmp_path / "dubbletter.csv"
+    path.write_text("name,kind,organisation_number\nNacka,agency,\n", encoding="utf-8")
+    err = io.StringIO()
+    with translation.override("sv"), pytest.raises(CommandError):
+        call_command("import_register", str(path), stderr=err)
+    assert "Rad 2, name:" in err.getvalue() and "--confirm-warnings" in err.getvalue()
+    assert Organisation.objects.filter(name="Nacka").count() == 1
+
+    call_command("import_register", str(path), "--confirm-warnings", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Organisation.objects.filter(name="Nacka").count() == 2
+
+
+def test_reimporting_the_shipped_file_warns_of_nothing(register):
+    again = run(SHIPPED, filename="stockholm_county_2016.csv")
+    assert again.ok and again.warnings == [] and again.unchanged == 27
+
+
+def test_a_second_kind_column_gives_both_roles(db):
+    result = run("municipality_code,name,kind,second_kind\n0980,Region Gotland,region,kommun\n")
+    assert result.ok, result.problems
+    gotland = Organisation.objects.get(municipality_code="0980")
+    assert gotland.kinds == ["region", "municipality"]
+    bad = run("name,kind,second_kind\nX,region,region\n")
+    assert problems_by_line(bad) == {2: ["second_kind: Den andra typen måste skilja sig från typen."]}

@@ -24,6 +24,7 @@ def staff_client(client, coordinator):
 def edit_data(org: Organisation, **changes) -> dict:
     data = {
         "kind": org.kind,
+        "second_kind": org.second_kind or "",
         "name": org.name,
         "short_name": org.short_name,
         "municipality_code": org.municipality_code or "",
@@ -85,7 +86,7 @@ def test_the_list_searches_filters_and_pages(staff_client, register):
     assert in_group.context["page_obj"].paginator.count == 8
 
     regions = staff_client.get(reverse("organisations:list"), {"kind": "region"})
-    assert [o.name for o in regions.context["page_obj"].object_list] == ["Region Stockholm"]
+    assert [o.name for o in regions.context["page_obj"].object_list] == ["Region Gotland", "Region Stockholm"]
 
 
 def test_a_bad_filter_is_an_error_on_the_page_not_a_500(staff_client, register):
@@ -441,3 +442,65 @@ def test_removing_another_organisations_contact_is_refused_with_its_reason(staff
         response.content.decode()
     )
     assert ContactPerson.objects.filter(pk=contact.pk).exists()
+
+
+def test_adding_an_organisation_with_a_name_or_address_already_in_the_register_needs_a_confirmation(
+    staff_client, register
+):
+    nacka = Organisation.objects.get(municipality_code="0182")
+    Organisation.objects.filter(pk=nacka.pk).update(registry_email="registrator@nacka.example")
+    data = {"kind": "agency", "name": "nacka", "registry_email": "Registrator@NACKA.example", "is_active": "on"}
+
+    first = staff_client.post(reverse("organisations:create"), data)
+
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert 'id="duplicate-warnings"' in html and 'id="id_confirm_duplicates"' in html
+    assert "En annan organisation i registret heter eller hette ”nacka”: Nacka (0182)." in html
+    assert "registratorsadressen Registrator@nacka.example: Nacka (0182)" in html
+    assert f'href="{reverse("organisations:detail", args=[nacka.pk])}"' in html
+    assert Organisation.objects.filter(name__iexact="nacka").count() == 1
+
+    saved = staff_client.post(reverse("organisations:create"), {**data, "confirm_duplicates": "on"})
+    assert saved.status_code == 302
+    assert Organisation.objects.filter(name__iexact="nacka").count() == 2
+
+
+def test_changing_an_organisation_warns_only_of_values_that_change(staff_client, register):
+    solna = Organisation.objects.get(municipality_code="0184")
+    OrganisationFactory.create(agency=True, name="Solna stad")  # an older twin, already there
+    unchanged_name = staff_client.post(reverse("organisations:edit", args=[solna.pk]), edit_data(solna, website=""))
+    assert unchanged_name.status_code == 302
+    taken = staff_client.post(reverse("organisations:edit", args=[solna.pk]), edit_data(solna, name="Solna stad"))
+    assert taken.status_code == 200 and 'id="duplicate-warnings"' in taken.content.decode()
+    assert Organisation.objects.get(pk=solna.pk).name == "Solna"
+
+
+def test_the_form_takes_a_second_kind(staff_client, register):
+    gotland = Organisation.objects.get(municipality_code="0980")
+    same = staff_client.post(
+        reverse("organisations:edit", args=[gotland.pk]), edit_data(gotland, second_kind="municipality")
+    )
+    assert same.status_code == 200 and "Den andra typen måste skilja sig från typen." in same.content.decode()
+    region_first = staff_client.post(
+        reverse("organisations:edit", args=[gotland.pk]), edit_data(gotland, kind="region", second_kind="municipality")
+    )
+    assert region_first.status_code == 302
+    assert Organisation.objects.get(pk=gotland.pk).kinds == ["region", "municipality"]
+
+
+def test_an_import_with_warnings_waits_for_the_tick(staff_client, register):
+    upload = io.BytesIO(b"name,kind\nHuddinge,agency\n")
+    upload.name = "dubblett.csv"
+    page = staff_client.post(reverse("organisations:import"), {"file": upload, "action": "import"})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="import-warnings"' in html and 'id="id_confirm_warnings"' in html
+    token = page.context["token"]
+    assert Organisation.objects.filter(name="Huddinge").count() == 1
+
+    unticked = staff_client.post(reverse("organisations:import"), {"token": token})
+    assert unticked.status_code == 200 and Organisation.objects.filter(name="Huddinge").count() == 1
+
+    ticked = staff_client.post(reverse("organisations:import"), {"token": token, "confirm_warnings": "on"})
+    assert ticked.status_code == 302
+    assert Organisation.objects.filter(name="Huddinge").count() == 2
