@@ -151,6 +151,26 @@ def referral_people(*, actor: Actor, organisation: Organisation) -> list[User]:
     )
 
 
+def referral_people_preview(organisation: Organisation) -> list[User]:
+    """Who `referral_people` would return, without creating anything: the active members, and the contact people
+    in the register (a contact without an account appears as an unsaved User, the account it would get)."""
+    people = {
+        user.email.lower(): user
+        for user in User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+    }
+    for contact in organisation.contacts.all():
+        key = contact.email.lower()
+        if key in people:
+            continue
+        user = user_find_by_email(contact.email, active_only=False)
+        if user is None:
+            first_name, last_name = _split_name(contact.name)
+            user = User(email=contact.email, first_name=first_name, last_name=last_name)
+        if user.is_active:
+            people[key] = user
+    return sorted(people.values(), key=lambda user: (user.email, user.pk or 0))
+
+
 # --- Invitations -------------------------------------------------------------------------------------------
 
 
@@ -243,6 +263,12 @@ def invitation_emails(
     attachments = [calendar_for(consultation, referral)]
     if shared.letter_attachment is not None:
         attachments.append(shared.letter_attachment)
+    next_url = respond_path(consultation, referral.organisation)
+    validity = login_link_validity_text()
+    if preview:
+        people = referral_people_preview(referral.organisation)
+    else:
+        people = referral_people(actor=actor, organisation=referral.organisation)
     emails: list[InvitationEmail] = []
     registry = referral.organisation.registry_email
     if registry:
@@ -250,23 +276,14 @@ def invitation_emails(
             InvitationEmail(
                 to=[registry],
                 template=template,
-                context={**context, "personal": False},
+                # `people`: who gets a personal link, so that the registry's text can say so truthfully.
+                context={**context, "personal": False, "people": people},
                 attachments=attachments,
                 reply_to=shared.reply_to,
                 dedupe_key=f"consultations.invitation:{referral.pk}:registry",
                 personal=False,
             )
         )
-    next_url = respond_path(consultation, referral.organisation)
-    validity = login_link_validity_text()
-    if preview:
-        people = list(
-            User.objects.filter(memberships__organisation=referral.organisation, is_active=True)
-            .distinct()
-            .order_by("email", "pk")
-        )
-    else:
-        people = referral_people(actor=actor, organisation=referral.organisation)
     for person in people:
         emails.append(
             InvitationEmail(

@@ -324,9 +324,12 @@ def test_the_preview_is_what_the_registry_receives(client, coordinator, jointly,
 def test_the_preview_writes_nothing_for_contacts_without_accounts(coordinator, jointly, municipality):
     ContactPersonFactory.create(organisation=municipality, email="ny.kontakt@nacka.example.se")
     referral = ReferralFactory.create(consultation=jointly, organisation=municipality)
+    users_before = User.objects.count()
     emails = invitation_emails(jointly, referral, preview=True)
-    assert [email.to for email in emails] == [["registrator@nacka.example.se"]]
-    assert not User.objects.filter(email="ny.kontakt@nacka.example.se").exists()
+    # the contact person is shown as the one who will get a personal link, but no account is made yet
+    assert [email.to for email in emails] == [["registrator@nacka.example.se"], ["ny.kontakt@nacka.example.se"]]
+    assert User.objects.count() == users_before
+    assert OutboundEmail.objects.count() == 0
 
 
 # --- Every e-mail's subject names the case numbers ----------------------------------------------------------
