@@ -7,6 +7,7 @@ correction: it is recorded (`letter_corrected_at`, shown with the letter) and au
 consultation is compiled the letter is part of the record and no longer changes.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -77,7 +78,7 @@ class Letter:
     consultation: Consultation
     text: str
     senders: list[ConsultationSender]
-    corrected_at: object
+    corrected_at: dt.datetime | None
 
     @property
     def signatories(self) -> list[ConsultationSender]:
