@@ -35,6 +35,7 @@ from samrad.consultations.calendar import deadline_attachment
 from samrad.consultations.deadlines import effective_deadline
 from samrad.consultations.letters import Letter, letter_for, letter_pdf
 from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Referral
+from samrad.documents.pdf import PdfRenderError
 from samrad.notifications.rendering import RenderedEmail, render_email
 from samrad.notifications.services import Attachment, email_enqueue_template
 from samrad.organisations.models import Organisation
@@ -191,9 +192,15 @@ class _Shared:
         attachment = None
         if letter.text:
             reference = slugify(consultation.reference_number) or str(consultation.pk)
-            attachment = Attachment(
-                filename=f"missiv-{reference}.pdf", content=letter_pdf(consultation), content_type="application/pdf"
-            )
+            try:
+                content = letter_pdf(consultation)
+            except PdfRenderError:
+                # The letter's text and its link are in the e-mail anyway: a broken PDF must not stop invitations.
+                logger.exception("The covering letter of consultation %s could not be rendered", consultation.pk)
+            else:
+                attachment = Attachment(
+                    filename=f"missiv-{reference}.pdf", content=content, content_type="application/pdf"
+                )
         return cls(
             senders=sender_names(consultation),
             reply_to=sender_addresses(consultation),

@@ -212,6 +212,14 @@ def test_the_pages_show_the_case_numbers_and_the_letter(client, coordinator, joi
     assert "remitterar härmed förslaget" in public and reverse("consultations:letter_pdf", args=[jointly.pk]) in public
 
 
+def test_the_answer_page_names_the_senders_case_numbers(client, coordinator, jointly, municipality):
+    ReferralFactory.create(consultation=jointly, organisation=municipality)
+    consultation_transition(actor=coordinator, consultation=jointly, to_status=Consultation.Status.OPEN)
+    client.force_login(member_of(municipality))
+    html = client.get(reverse("consultations:respond", args=[jointly.pk, municipality.pk])).content.decode()
+    assert "Region Stockholm dnr RS 2026/0012, KSL dnr KSL 2026/45" in html
+
+
 def test_the_api_gives_each_senders_case_number(client, coordinator, jointly, region, ksl):
     client.force_login(coordinator)
     item = client.get(f"/api/v1/consultations/{jointly.pk}").json()
