@@ -85,6 +85,7 @@ PUBLIC_STATUS_FILTERS = (*ANSWERED, NOT_ANSWERED)
 class SenderOut(Schema):
     id: int
     name: str
+    case_number: str = Field(description="The sender's own case number (diarienummer); empty when not given.")
 
 
 class ConsultationOut(Schema):
@@ -104,7 +105,10 @@ class ConsultationOut(Schema):
 
     @staticmethod
     def resolve_senders(obj: Consultation) -> list[dict[str, Any]]:
-        return [{"id": link.organisation_id, "name": link.organisation.name} for link in obj.sender_links.all()]
+        return [
+            {"id": link.organisation_id, "name": link.organisation.name, "case_number": link.case_number}
+            for link in obj.sender_links.all()
+        ]
 
     @staticmethod
     def resolve_opens_at(obj: Consultation) -> str | None:

@@ -23,7 +23,13 @@ from samrad.consultations.responses import (
     response_submit,
     response_update_details,
 )
-from samrad.consultations.services import consultation_create, consultation_open, document_add, question_add
+from samrad.consultations.services import (
+    SenderDetails,
+    consultation_create,
+    consultation_open,
+    document_add,
+    question_add,
+)
 from samrad.documents.generation import make_docx, make_pdf
 from samrad.organisations.models import Organisation
 from samrad.organisations.selectors import kind_filter
@@ -116,6 +122,15 @@ def _answer_all(user: User, consultation: Consultation, organisation: Organisati
         )
 
 
+LETTER = (
+    "Stockholms läns landsting och Kommunförbundet Stockholms Län remitterar härmed förslaget om regional "
+    "samverkan till länets kommuner.\n\n"
+    "Vi vill särskilt ha era synpunkter på hur ansvaret för den regionala utvecklingen ska fördelas. Svaren "
+    "sammanställs gemensamt och redovisas för landstingsstyrelsen och KSL:s styrelse.\n\n"
+    "Svara på plattformen. Ange gärna ert eget diarienummer och vilket organ som har fattat beslutet."
+)
+
+
 def consultation_demo_load(*, coordinator: User, respondents: dict[str, User]) -> Consultation:
     """Create and open the demo consultation (once); `respondents` maps municipality codes to demo users."""
     existing = Consultation.objects.filter(title=TITLE).first()
@@ -126,8 +141,23 @@ def consultation_demo_load(*, coordinator: User, respondents: dict[str, User]) -
         for o in Organisation.objects.filter(kind_filter(Organisation.Kind.MUNICIPALITY), county__code="01")
     }
     senders = [
-        Organisation.objects.get(name="Region Stockholm"),
-        Organisation.objects.get(name="Kommunförbundet Stockholms Län"),
+        SenderDetails(
+            organisation=Organisation.objects.get(name="Region Stockholm"),
+            case_number="LS 2016-0412",
+            contact_name="Maria Lund",
+            contact_email="maria.lund@sll.example",
+            contact_phone="08-123 450 00",
+            signatory_name="Per Ström",
+            signatory_title="Landstingsdirektör",
+        ),
+        SenderDetails(
+            organisation=Organisation.objects.get(name="Kommunförbundet Stockholms Län"),
+            case_number="KSL/16/0045",
+            contact_name="Karin Lindqvist",
+            contact_email="karin.lindqvist@ksl.example",
+            signatory_name="Eva Holm",
+            signatory_title="Förbundsdirektör",
+        ),
     ]
     today = local_date(timezone.now())
     consultation = consultation_create(
@@ -138,6 +168,7 @@ def consultation_demo_load(*, coordinator: User, respondents: dict[str, User]) -
         deadline=end_of_day(today + dt.timedelta(days=100)),
         senders=senders,
         reminder_days=[14, 3],
+        letter=LETTER,
     )
     for kind, text, section in QUESTIONS:
         question_add(actor=coordinator, consultation=consultation, text=text, kind=kind, section=section)

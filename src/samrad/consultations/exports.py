@@ -46,6 +46,7 @@ from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.deadlines import local_zone
 from samrad.consultations.models import Consultation, Question, Response, ResponseSignatory, Stance, Submission
+from samrad.consultations.senders import sender_links
 from samrad.documents.naming import download_name
 
 CSV_DELIMITER = ";"
@@ -140,6 +141,10 @@ def _question_columns(questions: Sequence[Question]) -> list[Column]:
 def response_table(consultation: Consultation) -> ResponseTable:
     """The answers as a table: respondent columns, then the questions' columns."""
     questions = list(consultation.questions.order_by("order", "id"))
+    # The consultation's own numbers, the same on every row, so that a row filed alone still says what it answers.
+    senders = [link for link in sender_links(consultation) if link.case_number]
+    case_columns = [Column(_("Case number, %(name)s") % {"name": link.organisation.name}, 18) for link in senders]
+    case_numbers: list[Cell] = [consultation.reference_number, *(link.case_number for link in senders)]
     columns = [
         Column(_("Organisation"), 30),
         Column(_("Kind of organisation"), 18),
@@ -153,6 +158,8 @@ def response_table(consultation: Consultation) -> ResponseTable:
         Column(_("Decided by"), 24),
         Column(_("Joint signatories"), 30),
         Column(_("Not on the referral list"), 10),
+        Column(_("Reference number"), 18),
+        *case_columns,
         *_question_columns(questions),
     ]
     submissions = latest_submissions(consultation)
@@ -182,6 +189,7 @@ def response_table(consultation: Consultation) -> ResponseTable:
                 str(content.get("decided_by", response.decided_by) or ""),
                 _signatory_names(submission, unconfirmed),
                 yes if response.is_unsolicited else "",
+                *case_numbers,
             ]
             for question in questions:
                 answer = answers.get(question.pk, {})

@@ -19,10 +19,10 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import get_text_list
+from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext as _
 
 from samrad.accounts.login_links import login_link_url, login_link_validity_text
@@ -33,7 +33,10 @@ from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.calendar import deadline_attachment
 from samrad.consultations.deadlines import effective_deadline
-from samrad.consultations.models import Consultation, ConsultationDocument, Referral
+from samrad.consultations.letters import Letter, letter_for, letter_pdf
+from samrad.consultations.models import Consultation, ConsultationDocument, ConsultationSender, Referral
+from samrad.documents.pdf import PdfRenderError
+from samrad.notifications.rendering import RenderedEmail, render_email
 from samrad.notifications.services import Attachment, email_enqueue_template
 from samrad.organisations.models import Organisation
 
@@ -149,6 +152,26 @@ def referral_people(*, actor: Actor, organisation: Organisation) -> list[User]:
     )
 
 
+def referral_people_preview(organisation: Organisation) -> list[User]:
+    """Who `referral_people` would return, without creating anything: the active members, and the contact people
+    in the register (a contact without an account appears as an unsaved User, the account it would get)."""
+    people = {
+        user.email.lower(): user
+        for user in User.objects.filter(memberships__organisation=organisation, is_active=True).distinct()
+    }
+    for contact in organisation.contacts.all():
+        key = contact.email.lower()
+        if key in people:
+            continue
+        user = user_find_by_email(contact.email, active_only=False)
+        if user is None:
+            first_name, last_name = _split_name(contact.name)
+            user = User(email=contact.email, first_name=first_name, last_name=last_name)
+        if user.is_active:
+            people[key] = user
+    return sorted(people.values(), key=lambda user: (user.email, user.pk or 0))
+
+
 # --- Invitations -------------------------------------------------------------------------------------------
 
 
@@ -159,47 +182,142 @@ class _Shared:
     senders: str
     reply_to: list[str]
     documents: list[dict[str, str]]
+    letter: Letter
+    letter_url: str
+    letter_attachment: Attachment | None
+
+    @classmethod
+    def of(cls, consultation: Consultation) -> "_Shared":
+        letter = letter_for(consultation)
+        attachment = None
+        if letter.text:
+            reference = slugify(consultation.reference_number) or str(consultation.pk)
+            try:
+                content = letter_pdf(consultation)
+            except PdfRenderError:
+                # The letter's text and its link are in the e-mail anyway: a broken PDF must not stop invitations.
+                logger.exception("The covering letter of consultation %s could not be rendered", consultation.pk)
+            else:
+                attachment = Attachment(
+                    filename=f"missiv-{reference}.pdf", content=content, content_type="application/pdf"
+                )
+        return cls(
+            senders=sender_names(consultation),
+            reply_to=sender_addresses(consultation),
+            documents=document_links(consultation),
+            letter=letter,
+            letter_url=f"{settings.SITE_URL}{reverse('consultations:letter_pdf', args=[consultation.pk])}",
+            letter_attachment=attachment,
+        )
+
+
+@dataclass(frozen=True)
+class InvitationEmail:
+    """One invitation message exactly as it is queued: its recipient, template, context and attachments.
+    `invitation_emails` builds them; sending queues them (`enqueue`), the preview shows them (`render`)."""
+
+    to: list[str]
+    template: str
+    context: dict[str, Any]
+    attachments: list[Attachment]
+    reply_to: list[str]
+    dedupe_key: str
+    personal: bool
+    category: str = "consultations.invitation"
+
+    def render(self, language: str = "sv") -> RenderedEmail:
+        return render_email(self.template, self.context, language=language)
+
+    def enqueue(self) -> None:
+        email_enqueue_template(
+            to=self.to,
+            template=self.template,
+            context=self.context,
+            attachments=self.attachments,
+            reply_to=self.reply_to,
+            category=self.category,
+            dedupe_key=self.dedupe_key,
+        )
+
+
+PREVIEW_LOGIN_LINK = "{login_link}"
+
+
+def invitation_emails(
+    consultation: Consultation,
+    referral: Referral,
+    *,
+    actor: Actor = None,
+    shared: _Shared | None = None,
+    preview: bool = False,
+) -> list[InvitationEmail]:
+    """The invitation e-mails of one referral body: one to its registry (if it has an address) and one personal
+    e-mail with a login link to each of its people. What is sent and what the preview shows both come from here.
+
+    Sending (`preview=False`) gives contact people without an account one (see `referral_people`) and mints
+    their login links. The preview writes nothing: it lists the people who already have an account, and their
+    messages carry a placeholder instead of a login link; the registry's message is the one that will be sent."""
+    shared = shared or _Shared.of(consultation)
+    template = "consultations/email/added_late" if referral.added_after_opening else "consultations/email/invitation"
+    context = body_context(
+        consultation,
+        referral,
+        senders=shared.senders,
+        documents=shared.documents,
+        letter=shared.letter,
+        letter_url=shared.letter_url,
+    )
+    attachments = [calendar_for(consultation, referral)]
+    if shared.letter_attachment is not None:
+        attachments.append(shared.letter_attachment)
+    next_url = respond_path(consultation, referral.organisation)
+    validity = login_link_validity_text()
+    if preview:
+        people = referral_people_preview(referral.organisation)
+    else:
+        people = referral_people(actor=actor, organisation=referral.organisation)
+    emails: list[InvitationEmail] = []
+    registry = referral.organisation.registry_email
+    if registry:
+        emails.append(
+            InvitationEmail(
+                to=[registry],
+                template=template,
+                # `people`: who gets a personal link, so that the registry's text can say so truthfully.
+                context={**context, "personal": False, "people": people},
+                attachments=attachments,
+                reply_to=shared.reply_to,
+                dedupe_key=f"consultations.invitation:{referral.pk}:registry",
+                personal=False,
+            )
+        )
+    for person in people:
+        emails.append(
+            InvitationEmail(
+                to=[person.email],
+                template=template,
+                context={
+                    **context,
+                    "personal": True,
+                    "person": person,
+                    "login_link": PREVIEW_LOGIN_LINK if preview else login_link_url(person, next_url=next_url),
+                    "validity": validity,
+                },
+                attachments=attachments,
+                reply_to=shared.reply_to,
+                dedupe_key=f"consultations.invitation:{referral.pk}:user:{person.pk}",
+                personal=True,
+            )
+        )
+    return emails
 
 
 def _invite(*, actor: Actor, consultation: Consultation, referral: Referral, shared: _Shared) -> int:
     """Queue the invitation e-mails of one body; returns how many were queued."""
-    template = "consultations/email/added_late" if referral.added_after_opening else "consultations/email/invitation"
-    context = body_context(consultation, referral, senders=shared.senders, documents=shared.documents)
-    attachment = calendar_for(consultation, referral)
-    reply_to = shared.reply_to
-    sent = 0
-    registry = referral.organisation.registry_email
-    if registry:
-        email_enqueue_template(
-            to=[registry],
-            template=template,
-            context={**context, "personal": False},
-            attachments=[attachment],
-            reply_to=reply_to,
-            category="consultations.invitation",
-            dedupe_key=f"consultations.invitation:{referral.pk}:registry",
-        )
-        sent += 1
-    next_url = respond_path(consultation, referral.organisation)
-    validity = login_link_validity_text()
-    for person in referral_people(actor=actor, organisation=referral.organisation):
-        email_enqueue_template(
-            to=[person.email],
-            template=template,
-            context={
-                **context,
-                "personal": True,
-                "person": person,
-                "login_link": login_link_url(person, next_url=next_url),
-                "validity": validity,
-            },
-            attachments=[attachment],
-            reply_to=reply_to,
-            category="consultations.invitation",
-            dedupe_key=f"consultations.invitation:{referral.pk}:user:{person.pk}",
-        )
-        sent += 1
-    return sent
+    emails = invitation_emails(consultation, referral, actor=actor, shared=shared)
+    for email in emails:
+        email.enqueue()
+    return len(emails)
 
 
 INVITATION_BATCH_SIZE = 100
@@ -288,7 +406,13 @@ def invitations_send_batch(*, consultation_id: int, limit: int = INVITATION_BATC
     its bodies are still pending and the next batch (or the sweep) takes them. Does nothing unless the
     consultation is open."""
     with transaction.atomic():
-        consultation = Consultation.objects.filter(pk=consultation_id, status=Consultation.Status.OPEN).first()
+        consultation = (
+            Consultation.objects.filter(pk=consultation_id, status=Consultation.Status.OPEN)
+            .prefetch_related(
+                Prefetch("sender_links", queryset=ConsultationSender.objects.select_related("organisation"))
+            )
+            .first()
+        )
         if consultation is None:
             return BatchResult()
         referrals = list(
@@ -301,11 +425,7 @@ def invitations_send_batch(*, consultation_id: int, limit: int = INVITATION_BATC
         unreachable: list[Referral] = []
         emails = 0
         if referrals:
-            shared = _Shared(
-                senders=sender_names(consultation),
-                reply_to=sender_addresses(consultation),
-                documents=document_links(consultation),
-            )
+            shared = _Shared.of(consultation)
             now = timezone.now()
             for referral in referrals:
                 try:

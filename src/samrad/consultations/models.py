@@ -41,6 +41,10 @@ class Consultation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The covering letter (missiv), plain text signed by every sender's signatory. Editable while a draft; a
+    # change after opening is a correction, recorded here and in the audit log (letters.py).
+    letter = models.TextField(_("covering letter"), blank=True)
+    letter_corrected_at = models.DateTimeField(_("letter corrected"), null=True, blank=True)
 
     class Meta:
         ordering = ["-deadline", "-id"]
@@ -53,11 +57,19 @@ class Consultation(models.Model):
 
 
 class ConsultationSender(models.Model):
-    """A sending organisation; several sign jointly (e.g. a county council and a municipal association)."""
+    """A sending organisation; several sign jointly (e.g. a county council and a municipal association). Each
+    sender files the consultation under its own case number (diarienummer), names a contact person for
+    questions, and signs the covering letter through its signatory."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="sender_links")
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
+    case_number = models.CharField(_("case number"), max_length=100, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail"), max_length=254, blank=True)
+    contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
+    signatory_name = models.CharField(_("signatory"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["order", "id"]

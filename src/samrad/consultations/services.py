@@ -7,9 +7,11 @@ runs in one transaction, and records an audit event.
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Any, BinaryIO
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,10 +46,85 @@ def _require_phase(consultation: Consultation, what: str) -> None:
         )
 
 
-def _require_own_sender(actor: Actor, senders: Sequence[Organisation]) -> None:
+@dataclass(frozen=True)
+class SenderDetails:
+    """One sending organisation with what it adds to the consultation: its own case number, its contact
+    person and the signatory of the covering letter. All but the organisation may be empty."""
+
+    organisation: Organisation
+    case_number: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    signatory_name: str = ""
+    signatory_title: str = ""
+
+
+SENDER_DETAIL_FIELDS = [f.name for f in fields(SenderDetails) if f.name != "organisation"]
+SenderInput = Organisation | SenderDetails
+
+
+def _sender_details(senders: Sequence[SenderInput]) -> list[SenderDetails]:
+    """Cleaned details, in order; refuses a sender named twice, over-long values and a bad e-mail address."""
+    cleaned: list[SenderDetails] = []
+    seen: set[int] = set()
+    for sender in senders:
+        details = sender if isinstance(sender, SenderDetails) else SenderDetails(organisation=sender)
+        if details.organisation.pk in seen:
+            raise InvalidInput(
+                _("%(name)s is named more than once among the senders.") % {"name": details.organisation.name},
+                field="senders",
+            )
+        seen.add(details.organisation.pk)
+        values = {name: " ".join(str(getattr(details, name)).split()) for name in SENDER_DETAIL_FIELDS}
+        for name, value in values.items():
+            model_field = ConsultationSender._meta.get_field(name)
+            limit = getattr(model_field, "max_length", None) or 0
+            if len(value) > limit:
+                raise InvalidInput(
+                    _("%(what)s of %(name)s can be at most %(limit)d characters.")
+                    % {
+                        "what": str(getattr(model_field, "verbose_name", name)).capitalize(),
+                        "name": details.organisation.name,
+                        "limit": limit,
+                    },
+                    field="senders",
+                )
+        if values["contact_email"]:
+            try:
+                validate_email(values["contact_email"])
+            except ValidationError:
+                raise InvalidInput(
+                    _("The contact person's e-mail address of %(name)s is not valid.")
+                    % {"name": details.organisation.name},
+                    field="senders",
+                ) from None
+        cleaned.append(SenderDetails(organisation=details.organisation, **values))
+    return cleaned
+
+
+def _sender_links_write(consultation: Consultation, senders: Sequence[SenderDetails]) -> None:
+    for order, details in enumerate(senders):
+        ConsultationSender.objects.create(
+            consultation=consultation,
+            organisation=details.organisation,
+            order=order,
+            **{name: getattr(details, name) for name in SENDER_DETAIL_FIELDS},
+        )
+
+
+def _sender_snapshot(senders: Sequence[SenderDetails]) -> list[dict[str, Any]]:
+    return [
+        {"organisation": s.organisation.pk, **{name: getattr(s, name) for name in SENDER_DETAIL_FIELDS}}
+        for s in senders
+    ]
+
+
+def _require_own_sender(actor: Actor, senders: Sequence[SenderInput]) -> None:
     """A coordinator may only send in the name of organisations that include their own."""
     own = set(organisations_for_user(actor, role=Membership.Role.COORDINATOR).values_list("pk", flat=True))
-    if not access.is_platform_staff(actor) and not own.intersection(s.pk for s in senders):
+    pks = {s.organisation.pk if isinstance(s, SenderDetails) else s.pk for s in senders}
+    if not access.is_platform_staff(actor) and not own.intersection(pks):
         raise PermissionDenied(_("You must coordinate for one of the sending organisations."))
 
 
@@ -63,8 +140,9 @@ def consultation_create(
     actor: Actor,
     title: str,
     deadline: dt.datetime,
-    senders: Sequence[Organisation],
+    senders: Sequence[SenderInput],
     summary: str = "",
+    letter: str = "",
     body: str = "",
     opens_at: dt.datetime | None = None,
     reminder_days: Sequence[int] = (14, 3),
@@ -76,6 +154,7 @@ def consultation_create(
     if not senders:
         raise InvalidInput(_("A consultation needs at least one sending organisation."), field="senders")
     _require_own_sender(actor, senders)
+    details = _sender_details(senders)
     check_date_in_range(deadline, field="deadline")
     check_date_in_range(opens_at, field="opens_at")
     if deadline <= timezone.now():
@@ -90,17 +169,17 @@ def consultation_create(
             opens_at=opens_at,
             reminder_days=_clean_reminder_days(reminder_days),
             is_public=is_public,
+            letter=letter.strip(),
             created_by=actor,
         )
-        for order, sender in enumerate(senders):
-            ConsultationSender.objects.create(consultation=consultation, organisation=sender, order=order)
+        _sender_links_write(consultation, details)
         audit_record(
             actor=actor,
             action="consultation.created",
             target=consultation,
             changes={
                 **model_changes(consultation, ["title", "reference_number", "deadline"], None),
-                "senders": [s.pk for s in senders],
+                "senders": _sender_snapshot(details),
             },
         )
     return consultation
@@ -138,22 +217,33 @@ def consultation_update(*, actor: Actor, consultation: Consultation, **fields: A
     return consultation
 
 
-def consultation_set_senders(*, actor: Actor, consultation: Consultation, senders: Sequence[Organisation]) -> None:
+def consultation_set_senders(*, actor: Actor, consultation: Consultation, senders: Sequence[SenderInput]) -> None:
+    """Replace the senders and their details (case numbers, contact people, signatories). Does nothing (and
+    records nothing) when nothing changed."""
     _require_manager(actor, consultation)
     _require_phase(consultation, "edit")
     if not senders:
         raise InvalidInput(_("A consultation needs at least one sending organisation."), field="senders")
     _require_own_sender(actor, senders)
+    details = _sender_details(senders)
     with transaction.atomic():
-        before = list(consultation.sender_links.values_list("organisation_id", flat=True))
+        links = list(consultation.sender_links.select_related("organisation"))
+        before = _sender_snapshot(
+            [
+                SenderDetails(organisation=link.organisation, **{n: getattr(link, n) for n in SENDER_DETAIL_FIELDS})
+                for link in links
+            ]
+        )
+        after = _sender_snapshot(details)
+        if before == after:
+            return
         consultation.sender_links.all().delete()
-        for order, sender in enumerate(senders):
-            ConsultationSender.objects.create(consultation=consultation, organisation=sender, order=order)
+        _sender_links_write(consultation, details)
         audit_record(
             actor=actor,
             action="consultation.senders_changed",
             target=consultation,
-            changes={"senders": [before, [s.pk for s in senders]]},
+            changes={"senders": [before, after]},
         )
 
 

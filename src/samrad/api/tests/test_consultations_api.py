@@ -102,6 +102,7 @@ def test_an_item_has_the_documented_fields(client, region):
         deadline=deadline,
         is_public=True,
     )
+    consultation.sender_links.filter(organisation=region).update(case_number="RS 2026/0042")
     [item] = client.get(URL).json()["items"]
     assert item == {
         "id": consultation.pk,
@@ -110,7 +111,10 @@ def test_an_item_has_the_documented_fields(client, region):
         "summary": consultation.summary,
         "status": "open",
         "status_label": item["status_label"],
-        "senders": [{"id": region.pk, "name": "Region Stockholm"}, {"id": ksl.pk, "name": "KSL"}],
+        "senders": [
+            {"id": region.pk, "name": "Region Stockholm", "case_number": "RS 2026/0042"},
+            {"id": ksl.pk, "name": "KSL", "case_number": ""},
+        ],
         "opens_at": item["opens_at"],
         "deadline": "2026-10-31T23:59:59.999999+01:00",
     }

@@ -48,15 +48,6 @@ class ConsultationForm(DesignSystemFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("What the proposal is about and what you want the referral bodies to comment on."),
     )
-    senders = forms.ModelMultipleChoiceField(
-        label=_("Sending organisations"),
-        queryset=Organisation.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_(
-            "The organisations that send the consultation, jointly if more than one. One of them must be an "
-            "organisation you coordinate for. Hold Ctrl (or Cmd) to choose more than one."
-        ),
-    )
     deadline = BoundedDateField(
         label=_("Last day to answer"),
         widget=DATE_INPUT,
@@ -73,18 +64,12 @@ class ConsultationForm(DesignSystemFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        senders = cast(forms.ModelMultipleChoiceField, self.fields["senders"])
-        senders.queryset = Organisation.objects.filter(is_active=True).order_by("name")
-
     @classmethod
     def initial_for(cls, consultation: Consultation) -> dict[str, Any]:
         return {
             "title": consultation.title,
             "summary": consultation.summary,
             "body": consultation.body,
-            "senders": [link.organisation_id for link in consultation.sender_links.all()],
             "deadline": local_date(consultation.deadline),
             "reminder_days": ", ".join(str(d) for d in consultation.reminder_days or []),
         }
@@ -115,6 +100,143 @@ class ConsultationForm(DesignSystemFormMixin, forms.Form):
             "deadline": end_of_day(data["deadline"]),
             "reminder_days": data["reminder_days"],
         }
+
+
+class SenderRowForm(DesignSystemFormMixin, forms.Form):
+    """One sending organisation of the consultation, with its own case number, contact person and signatory."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+    )
+    case_number = forms.CharField(
+        label=_("Their case number"),
+        required=False,
+        max_length=100,
+        help_text=_("The sender's own case number (diarienummer), shown beside the platform's reference number."),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), required=False, max_length=200)
+    contact_email = forms.EmailField(label=_("Contact person's e-mail"), required=False, max_length=254)
+    contact_phone = forms.CharField(label=_("Contact person's phone"), required=False, max_length=40)
+    signatory_name = forms.CharField(
+        label=_("Signatory"),
+        required=False,
+        max_length=200,
+        help_text=_("Who signs the covering letter for this sender."),
+    )
+    signatory_title = forms.CharField(label=_("Signatory's title"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation.queryset = Organisation.objects.filter(is_active=True).order_by("name")
+
+
+class BaseSenderFormSet(forms.BaseFormSet):  # type: ignore[type-arg,unused-ignore]
+    """The senders' rows: at least one, each organisation once, removed rows left out."""
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        # A row filled in for the user (their own organisation on a new consultation) counts even unchanged.
+        if i < len(self.initial or []):
+            kwargs.setdefault("empty_permitted", False)
+        return cast(forms.Form, super()._construct_form(i, **kwargs))  # type: ignore[misc]
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "ds-checkbox"
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        seen: set[int] = set()
+        for row in self.rows():
+            organisation = row["organisation"]
+            if organisation.pk in seen:
+                raise ValidationError(
+                    _("%(name)s is named more than once among the senders. Name each sender once."),
+                    params={"name": organisation.name},
+                    code="duplicate",
+                )
+            seen.add(organisation.pk)
+        if not seen:
+            raise ValidationError(_("Name at least one sending organisation."), code="empty")
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The cleaned rows that are kept, in order."""
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("organisation")
+        ]
+
+
+SENDER_FORMSET_PREFIX = "senders"
+SenderFormSet = forms.formset_factory(
+    SenderRowForm, formset=BaseSenderFormSet, extra=0, can_delete=True, max_num=20, validate_max=True
+)
+
+
+def sender_formset(data: Any = None, *, initial: list[dict[str, Any]] | None = None) -> BaseSenderFormSet:
+    """The senders' rows of the consultation form. With `add_row` in the data (the "add a sender" button) the
+    rows come back with one more, empty."""
+    if data is not None and "add_sender" in data:
+        data = data.copy()
+        key = f"{SENDER_FORMSET_PREFIX}-TOTAL_FORMS"
+        data[key] = str(int(data.get(key) or 0) + 1)
+    return cast(BaseSenderFormSet, SenderFormSet(data, initial=initial, prefix=SENDER_FORMSET_PREFIX))
+
+
+def sender_initial(consultation: Consultation) -> list[dict[str, Any]]:
+    fields = ["case_number", "contact_name", "contact_email", "contact_phone", "signatory_name", "signatory_title"]
+    return [
+        {"organisation": link.organisation_id, **{name: getattr(link, name) for name in fields}}
+        for link in consultation.sender_links.all()
+    ]
+
+
+class LetterForm(DesignSystemFormMixin, forms.Form):
+    letter = forms.CharField(
+        label=_("Covering letter"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Plain text; an empty line starts a new paragraph. It is signed by every sender's signatory and "
+            "lists their contact people."
+        ),
+    )
+
+
+def _organisation_name(referral: Referral) -> str:
+    return referral.organisation.name
+
+
+class InvitationPreviewForm(DesignSystemFormMixin, forms.Form):
+    """Which referral body's invitation to preview (one on this consultation's list)."""
+
+    referral = forms.ModelChoiceField(
+        label=_("Referral body"), queryset=Referral.objects.none(), empty_label=None, required=True
+    )
+
+    def __init__(self, *args: Any, consultation: Consultation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = (
+            Referral.objects.filter(consultation=consultation)
+            .select_related("organisation")
+            .order_by("organisation__name", "pk")
+        )
+        field = cast(forms.ModelChoiceField, self.fields["referral"])
+        field.queryset = self.choices
+        field.label_from_instance = _organisation_name  # type: ignore[method-assign,assignment]
+
+    def chosen(self) -> Referral:
+        return cast(Referral, self.cleaned_data["referral"])
+
+    def first_referral(self) -> Referral | None:
+        return self.choices.first()
 
 
 class QuestionForm(DesignSystemFormMixin, forms.Form):

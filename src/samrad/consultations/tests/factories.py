@@ -137,3 +137,21 @@ class ReminderSentFactory(factory.django.DjangoModelFactory):
     referral = factory.SubFactory(ReferralFactory)
     key = factory.Sequence(lambda n: f"manual-test-{n}")
     sent_at = factory.LazyFunction(timezone.now)
+
+
+def sender_rows(*rows: Organisation | dict[str, object], initial: int = 0) -> dict[str, object]:
+    """The consultation form's senders' rows as POST data: an organisation, or a dict of a row's fields
+    ("organisation" plus e.g. "case_number", "DELETE"). `initial`: how many rows the page showed filled."""
+    data: dict[str, object] = {
+        "senders-TOTAL_FORMS": str(len(rows)),
+        "senders-INITIAL_FORMS": str(initial),
+        "senders-MIN_NUM_FORMS": "0",
+        "senders-MAX_NUM_FORMS": "20",
+    }
+    for index, row in enumerate(rows):
+        fields = {"organisation": row} if isinstance(row, Organisation) else dict(row)
+        for name, value in fields.items():
+            if isinstance(value, Organisation):
+                value = value.pk
+            data[f"senders-{index}-{name}"] = value
+    return data

@@ -26,6 +26,7 @@ from samrad.consultations.tests.factories import (
     ExtensionRequestFactory,
     ReferralFactory,
     deadline_in,
+    sender_rows,
 )
 from samrad.documents.tests.samples import make_elf_executable, make_pdf
 from samrad.notifications.models import OutboundEmail
@@ -147,7 +148,7 @@ def test_creating_a_consultation_warns_about_short_remiss_time_but_creates_it(as
             "title": "Regional cykelplan",
             "summary": "Kort",
             "body": "",
-            "senders": [region.pk],
+            **sender_rows(region),
             "deadline": deadline.isoformat(),
             "reminder_days": "14, 3, 3",
         },
@@ -166,7 +167,7 @@ def test_creating_a_consultation_warns_about_short_remiss_time_but_creates_it(as
 def test_the_create_form_shows_errors_in_swedish_and_keeps_the_input(as_coordinator, region):
     response = as_coordinator.post(
         url("create"),
-        {"title": "Kvar", "senders": [region.pk], "deadline": "2000-01-01", "reminder_days": "tre"},
+        {"title": "Kvar", **sender_rows(region), "deadline": "2000-01-01", "reminder_days": "tre"},
     )
     html = html_of(response)
     assert "Det finns ett problem" in html or "error-summary" in html
@@ -186,7 +187,7 @@ def test_editing_shows_the_warning_and_saves(as_coordinator, draft):
             "title": "Ny titel",
             "summary": "",
             "body": "",
-            "senders": [s.organisation_id for s in draft.sender_links.all()],
+            **sender_rows(*[s.organisation for s in draft.sender_links.all()], initial=draft.sender_links.count()),
             "deadline": (local_date(timezone.now()) + dt.timedelta(days=120)).isoformat(),
             "reminder_days": "",
         },

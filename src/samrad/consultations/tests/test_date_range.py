@@ -10,7 +10,7 @@ from django.urls import reverse
 from samrad.consultations import extensions, referrals, responses, services
 from samrad.consultations.deadlines import end_of_day
 from samrad.consultations.models import Consultation, ExtensionRequest, Referral
-from samrad.consultations.tests.factories import ExtensionRequestFactory, ReferralFactory
+from samrad.consultations.tests.factories import ExtensionRequestFactory, ReferralFactory, sender_rows
 from samrad.documents.tests.samples import make_pdf
 from samrad.errors import InvalidInput
 from samrad.notifications.models import OutboundEmail
@@ -73,7 +73,7 @@ def test_opening_a_consultation_whose_stored_deadline_is_far_away_is_refused_wit
 
 @pytest.mark.parametrize("day", FAR_DAYS)
 def test_a_far_deadline_is_refused_when_creating_editing_and_reopening(as_coordinator, region, draft, day):
-    form = {"title": "Remiss", "senders": [region.pk], "deadline": day, "reminder_days": "14"}
+    form = {"title": "Remiss", **sender_rows(region), "deadline": day, "reminder_days": "14"}
     assert REFUSED in page(as_coordinator.post(reverse("coordination:create"), form))
     assert REFUSED in page(as_coordinator.post(reverse("coordination:edit", args=[draft.pk]), form))
     draft.refresh_from_db()

@@ -186,7 +186,7 @@ def test_csv_has_one_row_per_respondent_with_the_latest_version(answered, munici
 
 def test_csv_headers_split_stance_and_comment_per_question(answered):
     header = next(csv.reader(io.StringIO(csv_bytes(answered).decode("utf-8-sig")), delimiter=";"))
-    assert header[:12] == [
+    assert header[:13] == [
         "Organisation",
         "Typ av organisation",
         "Kommunkod",
@@ -199,8 +199,9 @@ def test_csv_headers_split_stance_and_comment_per_question(answered):
         "Beslutat av",
         "Gemensamt svar med",
         "Inte på remisslistan",
+        "Diarienummer",
     ]
-    assert header[12:] == [
+    assert header[13:] == [
         "Fråga 1, ställningstagande: Vad anser ni om förslaget till regional utvecklingsplan?",
         "Fråga 1, kommentar: Vad anser ni om förslaget till regional utvecklingsplan?",
         "Fråga 2, svar: Övriga synpunkter",
@@ -233,6 +234,26 @@ def test_csv_cells_stance_comment_formulas_and_swedish_text(answered):
     assert received.date() == timezone.localdate() - dt.timedelta(days=2)
 
 
+def test_the_senders_case_numbers_are_columns_of_both_exports(answered):
+    links = list(answered.sender_links.select_related("organisation"))
+    assert links
+    for number, link in enumerate(links, start=1):
+        link.case_number = f"=DNR {number}"  # a formula-like case number is neutralised like any text
+        link.save()
+    titles = [f"Diarienummer, {link.organisation.name}" for link in links]
+    rows = read_csv(csv_bytes(answered))
+    assert all(row["Diarienummer"] == answered.reference_number for row in rows)
+    for number, title in enumerate(titles, start=1):
+        assert all(row[title] == f"'=DNR {number}" for row in rows)
+    target = io.BytesIO()
+    exports.xlsx_write(exports.response_table(answered), answered, target)
+    sheet = load_workbook(io.BytesIO(target.getvalue()))["Remissvar"]
+    header, *data = list(sheet.iter_rows(values_only=True))
+    for number, title in enumerate(titles, start=1):
+        column = header.index(title)
+        assert {row[column] for row in data} == {f"'=DNR {number}"}
+
+
 def test_neutralise_makes_formulas_text_and_leaves_the_rest():
     for value in ("=1+1", "+46 8 123", "-2", "@SUM(A1)", "\tx", "\rx"):
         assert exports.neutralise(value) == "'" + value
@@ -249,10 +270,11 @@ def test_xlsx_has_the_same_rows_typed_cells_and_the_questions(answered):
     rows = list(sheet.iter_rows(values_only=True))
     header, data = rows[0], rows[1:]
     assert len(data) == 4
-    assert header[12] == "Fråga 1, ställningstagande: Vad anser ni om förslaget till regional utvecklingsplan?"
+    assert header[13] == "Fråga 1, ställningstagande: Vad anser ni om förslaget till regional utvecklingsplan?"
     nacka = next(row for row in data if row[0] == "Nacka kommun")
-    assert nacka[12] == "tillstyrker med ändringar"
-    assert nacka[14] == "'" + FORMULA
+    assert nacka[12] == answered.reference_number
+    assert nacka[13] == "tillstyrker med ändringar"
+    assert nacka[15] == "'" + FORMULA
     assert isinstance(nacka[4], dt.datetime) and nacka[7] == 2
     for row in sheet.iter_rows(min_row=2):
         for cell in row:

@@ -32,6 +32,7 @@ from samrad.consultations.tests.factories import (
     ExtensionRequestFactory,
     QuestionFactory,
     ReferralFactory,
+    sender_rows,
 )
 from samrad.consultations.tests.factories_responses import member_of, pdf_file
 from samrad.documents.generation import make_pdf
@@ -123,7 +124,7 @@ def test_editing_cannot_hand_a_consultation_to_senders_the_coordinator_does_not_
             "title": "Ändrad rubrik",
             "summary": consultation.summary,
             "body": consultation.body,
-            "senders": [other.pk],
+            **sender_rows(other, initial=1),
             "deadline": local_date(consultation.deadline).isoformat(),
             "reminder_days": "14, 3",
         },

@@ -26,6 +26,7 @@ urlpatterns = [
     path("mina/", views.my_consultations, name="mine"),
     path("<int:pk>/", views.consultation_detail, name="detail"),
     path("<int:pk>/dokument/<int:document_pk>/", views.document_download, name="document"),
+    path("<int:pk>/missiv/", views.letter_pdf_download, name="letter_pdf"),
     path("<int:pk>/svar/<int:organisation_pk>/", views.respond, name="respond"),
     path(
         "<int:pk>/svar/<int:organisation_pk>/fragor/<int:question_pk>/spara/",

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -31,12 +32,15 @@ from samrad.consultations import access, extensions, referrals, reminders, respo
 from samrad.consultations.closing import closing_warnings
 from samrad.consultations.deadlines import effective_deadline, end_of_day, local_date
 from samrad.consultations.forms.coordination import (
+    BaseSenderFormSet,
     ConfirmForm,
     ConsultationForm,
     DashboardFilterForm,
     DocumentForm,
     ExtensionDecisionForm,
     ExtensionGrantForm,
+    InvitationPreviewForm,
+    LetterForm,
     QuestionForm,
     ReferralAddForm,
     ReferralSearchForm,
@@ -44,10 +48,24 @@ from samrad.consultations.forms.coordination import (
     RegisterUnsolicitedForm,
     ReminderForm,
     ReopenForm,
+    sender_formset,
+    sender_initial,
 )
-from samrad.consultations.invitations import InvitationProgress, invitation_progress, pending_invitations
+from samrad.consultations.invitations import (
+    InvitationProgress,
+    invitation_emails,
+    invitation_progress,
+    pending_invitations,
+)
+from samrad.consultations.letters import (
+    consultation_letter_set,
+    letter_can_change,
+    letter_change_is_correction,
+    letter_for,
+)
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Consultation, ConsultationDocument, ExtensionRequest, Question, Referral
+from samrad.consultations.senders import sender_links
 from samrad.documents.inspection import FileRejected
 from samrad.documents.naming import download_name
 from samrad.errors import ServiceError
@@ -191,18 +209,44 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "consultations/coordination/list.html", {"consultations": consultations})
 
 
+def _sender_details(formset: BaseSenderFormSet) -> list[services.SenderDetails]:
+    return [
+        services.SenderDetails(**{name: row[name] for name in ["organisation", *services.SENDER_DETAIL_FIELDS]})
+        for row in formset.rows()
+    ]
+
+
+def _consultation_form_valid(request: HttpRequest, form: ConsultationForm, formset: BaseSenderFormSet) -> bool:
+    """Both parts valid, and the request is a save (not "add a sender"). Problems with the senders' rows are
+    named in the form's error summary too."""
+    if request.method != "POST" or "add_sender" in request.POST:
+        return False
+    form_valid = form.is_valid()
+    if formset.is_valid():
+        return form_valid
+    problems = list(formset.non_form_errors())
+    if any(formset.errors):
+        problems.append(_("Check the senders' rows below."))
+    for problem in problems:
+        form.add_error(None, problem)
+    return False
+
+
 @coordinator_required
 @require_http_methods(["GET", "POST"])
 def consultation_create(request: HttpRequest) -> HttpResponse:
     own = organisations_for_user(request.user, role=Membership.Role.COORDINATOR)
-    form = ConsultationForm(request.POST or None, initial={"senders": list(own.values_list("pk", flat=True))})
-    if request.method == "POST" and form.is_valid():
+    form = ConsultationForm(request.POST or None)
+    formset = sender_formset(
+        request.POST or None, initial=[{"organisation": pk} for pk in own.values_list("pk", flat=True)]
+    )
+    if _consultation_form_valid(request, form, formset):
         try:
             consultation = services.consultation_create(
-                actor=request.user, senders=list(form.cleaned_data["senders"]), **form.service_data()
+                actor=request.user, senders=_sender_details(formset), **form.service_data()
             )
         except PermissionDenied as error:
-            form.add_error("senders", str(error))
+            form.add_error(None, str(error))
         except ServiceError as error:
             show_error(form, error)
         else:
@@ -213,7 +257,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
             )
             _warn_if_short(request, consultation)
             return redirect("coordination:detail", pk=consultation.pk)
-    return render(request, "consultations/coordination/form.html", {"form": form, "consultation": None})
+    return render(
+        request, "consultations/coordination/form.html", {"form": form, "senders": formset, "consultation": None}
+    )
 
 
 def _warn_if_short(request: HttpRequest, consultation: Consultation) -> None:
@@ -229,7 +275,10 @@ def consultation_detail(request: HttpRequest, consultation: Consultation) -> Htt
         request,
         "consultations/coordination/detail.html",
         consultation,
-        senders=[link.organisation for link in consultation.sender_links.select_related("organisation")],
+        sender_links=sender_links(consultation),
+        letter=letter_for(consultation),
+        letter_pdf_url=reverse("consultations:letter_pdf", args=[consultation.pk]),
+        can_change_letter=letter_can_change(consultation),
         warning=services.remiss_time_warning(consultation),
         question_count=consultation.questions.count(),
         document_count=consultation.documents.count(),
@@ -248,18 +297,18 @@ def consultation_edit(request: HttpRequest, consultation: Consultation) -> HttpR
         )
         return redirect("coordination:detail", pk=consultation.pk)
     form = ConsultationForm(request.POST or None, initial=ConsultationForm.initial_for(consultation))
-    if request.method == "POST" and form.is_valid():
+    formset = sender_formset(request.POST or None, initial=sender_initial(consultation))
+    if _consultation_form_valid(request, form, formset):
         try:
             with transaction.atomic():  # the text and the senders are saved together or not at all
                 services.consultation_update(actor=request.user, consultation=consultation, **form.service_data())
-                senders = list(form.cleaned_data["senders"])
-                current = set(consultation.sender_links.values_list("organisation_id", flat=True))
-                if {s.pk for s in senders} != current:
-                    services.consultation_set_senders(actor=request.user, consultation=consultation, senders=senders)
+                services.consultation_set_senders(
+                    actor=request.user, consultation=consultation, senders=_sender_details(formset)
+                )
         except ServiceError as error:
             show_error(form, error)
         except PermissionDenied as error:
-            form.add_error("senders", str(error))
+            form.add_error(None, str(error))
         else:
             messages.success(request, _("The changes were saved."))
             _warn_if_short(request, consultation)
@@ -269,7 +318,62 @@ def consultation_edit(request: HttpRequest, consultation: Consultation) -> HttpR
         "consultations/coordination/form.html",
         consultation,
         form=form,
+        senders=formset,
         warning=services.remiss_time_warning(consultation),
+    )
+
+
+# --- The covering letter and the invitation's preview ----------------------------------------------------
+
+
+@managed
+@require_http_methods(["GET", "POST"])
+def letter_edit(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """Write the covering letter (a draft), or correct it once sent (recorded and shown as a correction)."""
+    if not letter_can_change(consultation):
+        messages.error(
+            request,
+            _("The covering letter of a consultation that is %(status)s cannot be changed.")
+            % {"status": consultation.get_status_display()},
+        )
+        return redirect("coordination:detail", pk=consultation.pk)
+    form = LetterForm(request.POST or None, initial={"letter": consultation.letter})
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation_letter_set(actor=request.user, consultation=consultation, letter=form.cleaned_data["letter"])
+        except ServiceError as error:
+            show_error(form, error)
+        else:
+            messages.success(request, _("The covering letter was saved."))
+            return redirect("coordination:detail", pk=consultation.pk)
+    return _page(
+        request,
+        "consultations/coordination/letter.html",
+        consultation,
+        form=form,
+        letter=letter_for(consultation),
+        correction=letter_change_is_correction(consultation),
+    )
+
+
+@managed
+@require_http_methods(["GET"])
+def invitation_preview(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """What one referral body will receive when the consultation opens: the registry's e-mail exactly as it
+    will be sent (built by the same function as sending), and who gets a personal version."""
+    form = InvitationPreviewForm(request.GET or None, consultation=consultation)
+    referral = form.chosen() if form.is_bound and form.is_valid() else form.first_referral()
+    emails = invitation_emails(consultation, referral, preview=True) if referral else []
+    registry = next((email for email in emails if not email.personal), None)
+    return _page(
+        request,
+        "consultations/coordination/invitation_preview.html",
+        consultation,
+        form=form,
+        referral=referral,
+        registry=registry,
+        rendered=registry.render() if registry else None,
+        personal=[email for email in emails if email.personal],
     )
 
 

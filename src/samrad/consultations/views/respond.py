@@ -17,11 +17,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from samrad.consultations import responses, selectors_responses
+from samrad.consultations import access, responses, selectors_responses
 from samrad.consultations.extensions import extension_request
 from samrad.consultations.forms.respond import (
     KEEP_MINE,
@@ -36,6 +37,7 @@ from samrad.consultations.forms.respond import (
     SignatorySearchForm,
     SubmitForm,
 )
+from samrad.consultations.letters import letter_for, letter_pdf
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Answer, Question, ResponseSignatory, Stance
 from samrad.consultations.responses import ConflictError, DetailsConflictError, ResponseError
@@ -84,8 +86,24 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "consultations/public/detail.html",
-        {"consultation": consultation, "actions": actions.get(consultation.pk, [])},
+        {
+            "consultation": consultation,
+            "actions": actions.get(consultation.pk, []),
+            "letter": letter_for(consultation),
+            "letter_pdf_url": reverse("consultations:letter_pdf", args=[consultation.pk]),
+        },
     )
+
+
+@require_GET
+def letter_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The covering letter as a tagged PDF/A document, for whoever may read the consultation."""
+    consultation = access.consultation_get_visible(user=request.user, pk=pk)
+    response = HttpResponse(letter_pdf(consultation), content_type="application/pdf")
+    filename = f"missiv-{slugify(consultation.reference_number) or consultation.pk}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET
