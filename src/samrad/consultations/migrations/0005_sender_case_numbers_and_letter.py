@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0003_referral_unreachable_at'),
+        ('consultations', '0004_submission_pdf'),
     ]
 
     operations = [
