@@ -54,6 +54,7 @@ from samrad.consultations.models import (
 )
 from samrad.consultations.receipts import receipt_number_new
 from samrad.consultations.referral_lifecycle import referral_transition
+from samrad.consultations.stances import submission_stances_record
 from samrad.dates import check_date_in_range
 from samrad.documents.models import StoredFile
 from samrad.documents.services import DOCUMENT_KINDS, file_intake
@@ -637,6 +638,7 @@ def _submission_create(
         content_sha256=_canonical_sha256(content),
     )
     submission.attachments.set(files)
+    submission_stances_record(submission=submission)
     return submission
 
 
