@@ -31,7 +31,7 @@ from samrad.consultations.models import (
     SubmissionStance,
 )
 from samrad.consultations.receipts import RECEIPT_NUMBER_PATTERN
-from samrad.consultations.selectors_reading import current_submissions, respondent_label
+from samrad.consultations.selectors_reading import contents_of, current_submissions, respondent_label
 
 router = Router(tags=["answers"])
 
@@ -152,11 +152,14 @@ def _managed_consultation(request: HttpRequest, consultation_id: int) -> Consult
 
 
 def _item(
-    request: HttpRequest, consultation: Consultation, submission: Submission, questions: list[Question]
+    request: HttpRequest,
+    consultation: Consultation,
+    submission: Submission,
+    questions: list[Question],
+    content: dict[str, Any],
 ) -> dict[str, Any]:
     response = submission.response
     organisation = response.organisation
-    content: dict[str, Any] = submission.content or {}
     given = {entry.get("question_id"): entry for entry in content.get("answers", [])}
     stances = {row.question_id: row for row in getattr(submission, "current_stances", [])}
     labels = dict(Stance.choices)
@@ -229,9 +232,11 @@ def consultation_answers(request: HttpRequest, consultation_id: ID, filters: Que
     consultation = _managed_consultation(request, consultation_id)
     questions = list(consultation.questions.order_by("order", "id"))
     answers = current_submissions(consultation)
-    page = list(_with_stances(answers)[filters.offset : filters.offset + filters.limit])
+    # Sorted without their content (it would be carried through the sort), which is read for the page alone.
+    page = list(_with_stances(answers.defer("content"))[filters.offset : filters.offset + filters.limit])
+    contents = contents_of(page)
     return {
-        "items": [_item(request, consultation, submission, questions) for submission in page],
+        "items": [_item(request, consultation, submission, questions, contents[submission.pk]) for submission in page],
         "count": answers.count(),
         "limit": filters.limit,
         "offset": filters.offset,
@@ -258,7 +263,7 @@ def consultation_answer(
     if submission is None:
         raise not_found(_("No answer to this consultation has receipt number %(number)s.") % {"number": receipt_number})
     questions = list(consultation.questions.order_by("order", "id"))
-    item = _item(request, consultation, submission, questions)
+    item = _item(request, consultation, submission, questions, submission.content or {})
     versions = Submission.objects.filter(response_id=submission.response_id).order_by("-number")
     item["versions"] = [
         {

@@ -50,7 +50,6 @@ from samrad.consultations.models import (
 from samrad.consultations.selectors import ANSWERED, effective_deadline_expression
 from samrad.organisations.models import Group, Organisation
 
-EFFECTIVE_STANCE = "effective_stance"
 CHANNEL_USED = "channel_used"
 # The stance filter's value for answers without a stance (registered ones not yet read, or left blank).
 NO_STANCE = "none"
@@ -82,21 +81,37 @@ def _sort_name() -> Coalesce:
 
 def current_submissions(consultation: Consultation) -> QuerySet[Submission]:
     """The latest submission of every response to `consultation`, in the stable order (respondent name, response
-    id), with the respondent joined; `sort_name` and `channel_used` (the submission's own channel, which may differ
-    from the response's when a coordinator registered a paper version) annotated."""
+    id), with the respondent joined and `sort_name` annotated."""
     newer = Submission.objects.filter(response=OuterRef("response"), number__gt=OuterRef("number"))
     return (
         Submission.objects.filter(response__consultation=consultation)
         .exclude(Exists(newer))
         .select_related("response__organisation")
-        .annotate(
-            sort_name=_sort_name(),
-            channel_used=Coalesce(
-                NullIf(KT("content__channel"), Value("")), F("response__channel"), output_field=CharField()
-            ),
-        )
+        .annotate(sort_name=_sort_name())
         .order_by("sort_name", "response_id")
     )
+
+
+def with_channel_used(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    """`channel_used`: the submission's own channel, which may differ from the response's (a coordinator may
+    register a paper version for a body that had a draft on the platform). Read from the frozen content, so only
+    for filters and short lists: on every answer it would read every answer's content."""
+    return submissions.annotate(
+        channel_used=Coalesce(
+            NullIf(KT("content__channel"), Value("")), F("response__channel"), output_field=CharField()
+        )
+    )
+
+
+def contents_of(submissions: Sequence[Submission]) -> dict[int, dict[str, Any]]:
+    """The frozen content of a page of submissions read without it (one query)."""
+    rows = Submission.objects.filter(pk__in=[s.pk for s in submissions]).values_list("pk", "content")
+    return {pk: content or {} for pk, content in rows}
+
+
+def submission_channel(submission: Submission) -> str:
+    """The same for a submission already read."""
+    return str((submission.content or {}).get("channel") or submission.response.channel)
 
 
 # --- One answer ------------------------------------------------------------------------------------------
@@ -215,20 +230,41 @@ def submission_get_managed(*, consultation: Consultation, receipt_number: str) -
         raise Http404 from None
 
 
-def _neighbours(consultation: Consultation, submission: Submission) -> tuple[Submission | None, Submission | None]:
-    """The answers before and after `submission`'s response in the stable order (two queries, by keyset)."""
-    response = submission.response
-    name = response.organisation.name if response.organisation is not None else response.respondent_name
-    answers = current_submissions(consultation).select_related(None).only("pk", "receipt_number", "response_id")
-    before = Q(sort_name__lt=name) | Q(sort_name=name, response_id__lt=response.pk)
-    after = Q(sort_name__gt=name) | Q(sort_name=name, response_id__gt=response.pk)
-    previous = answers.filter(before).order_by(F("sort_name").desc(), F("response_id").desc()).first()
-    following = answers.filter(after).first()
-    return previous, following
+def _answer_order(consultation: Consultation) -> list[int]:
+    """The ids of the responses that have been submitted, in the stable order (one query of ids only: the
+    position, the total and the neighbours of an answer come from it)."""
+    submitted = Submission.objects.filter(response=OuterRef("pk"))
+    return list(
+        Response.objects.filter(consultation=consultation)
+        .filter(Exists(submitted))
+        .annotate(sort_name=Coalesce("organisation__name", "respondent_name", output_field=CharField()))
+        .order_by("sort_name", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def first_answer(consultation: Consultation) -> Submission | None:
+    """The latest version of the first answer in the stable order."""
+    order = _answer_order(consultation)
+    return _latest_of(order[:1]).get(order[0]) if order else None
+
+
+def _latest_of(response_ids: list[int]) -> dict[int, Submission]:
+    """The latest submission of each of these responses (one query)."""
+    if not response_ids:
+        return {}
+    newer = Submission.objects.filter(response=OuterRef("response"), number__gt=OuterRef("number"))
+    latest = (
+        Submission.objects.filter(response_id__in=response_ids)
+        .exclude(Exists(newer))
+        .only("pk", "receipt_number", "response_id", "number")
+    )
+    return {submission.response_id: submission for submission in latest}
 
 
 def answer_reading(*, consultation: Consultation, submission: Submission) -> AnswerReading:
-    """One version of one answer, to read: eight queries, whatever the number of answers or versions."""
+    """One version of one answer, to read: six queries, whatever the number of answers or versions (one of them
+    reads the ids of all answers in order, for the position and the neighbours)."""
     submission.response.consultation = consultation
     content: dict[str, Any] = submission.content or {}
     versions = list(
@@ -256,12 +292,12 @@ def answer_reading(*, consultation: Consultation, submission: Submission) -> Ans
         referral = Referral.objects.filter(
             consultation=consultation, organisation_id=submission.response.organisation_id
         ).first()
-    previous, following = _neighbours(consultation, submission)
-    answers = current_submissions(consultation)
-    total = answers.count()
     response = submission.response
-    name = response.organisation.name if response.organisation is not None else response.respondent_name
-    position = answers.filter(Q(sort_name__lt=name) | Q(sort_name=name, response_id__lt=response.pk)).count() + 1
+    order = _answer_order(consultation)
+    index = order.index(response.pk)
+    previous_id = order[index - 1] if index > 0 else None
+    next_id = order[index + 1] if index + 1 < len(order) else None
+    neighbours = _latest_of([pk for pk in (previous_id, next_id) if pk is not None])
     return AnswerReading(
         consultation=consultation,
         submission=submission,
@@ -274,10 +310,10 @@ def answer_reading(*, consultation: Consultation, submission: Submission) -> Ans
         signatories=list(content.get("signatories", [])),
         channel=str(content.get("channel") or response.channel),
         referral=referral,
-        previous=previous,
-        next=following,
-        position=position,
-        total=total,
+        previous=neighbours.get(previous_id) if previous_id is not None else None,
+        next=neighbours.get(next_id) if next_id is not None else None,
+        position=index + 1,
+        total=len(order),
     )
 
 
@@ -301,31 +337,66 @@ class StanceCount:
 
 
 @dataclass(frozen=True)
+class AnswerRow:
+    """One answer to one question, as the per-question view lists it."""
+
+    submission: Submission
+    text: str
+    stance: str  # the effective stance, "" when none
+    stance_source: str  # SubmissionStance.Source, "" when no stance
+    channel: str
+
+    @property
+    def stance_label(self) -> str:
+        return str(Stance(self.stance).label) if self.stance else ""
+
+    @property
+    def registered(self) -> bool:
+        return self.channel in (Response.Channel.EMAIL, Response.Channel.PAPER)
+
+
+@dataclass(frozen=True)
 class QuestionAnswers:
     consultation: Consultation
     question: Question
     number: int  # the question's position, from 1
-    # The current answers matching every filter, in the stable order, each with `effective_stance`,
-    # `stance_source`, `sort_name`, `channel_used`; read a page of them.
+    # The current answers matching every filter, in the stable order, with `sort_name`, without their content
+    # (which would be carried through the sort): page them, then `rows_of(page)` adds the stance and the text.
     rows: QuerySet[Submission]
     # Per stance (and "no stance"), over the answers matching the filters other than the stance.
     counts: list[StanceCount] = field(default_factory=list)
     total: int = 0  # answers matching the filters other than the stance
 
-    def text_of(self, submission: Submission) -> str:
-        for item in (submission.content or {}).get("answers", []):
+    def text_of(self, content: dict[str, Any]) -> str:
+        for item in content.get("answers", []):
             if item.get("question_id") == self.question.pk:
                 return str(item.get("text") or "")
         return ""
 
+    def rows_of(self, submissions: Sequence[Submission]) -> list[AnswerRow]:
+        """A page of answers (read without their content) with their texts and effective stances on the question
+        (two queries)."""
+        contents = contents_of(submissions)
+        stances = {
+            row.submission_id: row
+            for row in SubmissionStance.objects.filter(
+                submission__in=[s.pk for s in submissions], question=self.question, is_current=True
+            )
+        }
+        return [
+            AnswerRow(
+                submission=submission,
+                text=self.text_of(contents[submission.pk]),
+                stance=stances[submission.pk].stance if submission.pk in stances else "",
+                stance_source=stances[submission.pk].source if submission.pk in stances else "",
+                channel=str(contents[submission.pk].get("channel") or submission.response.channel),
+            )
+            for submission in submissions
+        ]
 
-def with_effective_stance(submissions: QuerySet[Submission], question: Question | int) -> QuerySet[Submission]:
-    """`submissions` annotated with `effective_stance` ("" when none) and `stance_source` for one question."""
-    current = SubmissionStance.objects.filter(submission=OuterRef("pk"), question=question, is_current=True)
-    return submissions.annotate(
-        effective_stance=Coalesce(Subquery(current.values("stance")[:1]), Value(""), output_field=CharField()),
-        stance_source=Subquery(current.values("source")[:1]),
-    )
+
+def _current_stance(question: Question) -> QuerySet[SubmissionStance]:
+    return SubmissionStance.objects.filter(submission=OuterRef("pk"), question=question, is_current=True)
 
 
 def _filtered(answers: QuerySet[Submission], filters: QuestionFilters) -> QuerySet[Submission]:
@@ -336,9 +407,13 @@ def _filtered(answers: QuerySet[Submission], filters: QuestionFilters) -> QueryS
     if filters.group is not None:
         answers = answers.filter(response__organisation__groups=filters.group)
     if filters.origin == Origin.LISTED:
-        answers = answers.filter(Q(response__is_unsolicited=False), Q(**{CHANNEL_USED: Response.Channel.PLATFORM}))
+        answers = with_channel_used(answers).filter(
+            Q(response__is_unsolicited=False), Q(**{CHANNEL_USED: Response.Channel.PLATFORM})
+        )
     elif filters.origin == Origin.REGISTERED:
-        answers = answers.filter(Q(**{f"{CHANNEL_USED}__in": (Response.Channel.EMAIL, Response.Channel.PAPER)}))
+        answers = with_channel_used(answers).filter(
+            Q(**{f"{CHANNEL_USED}__in": (Response.Channel.EMAIL, Response.Channel.PAPER)})
+        )
     elif filters.origin == Origin.UNSOLICITED:
         answers = answers.filter(response__is_unsolicited=True)
     elif filters.origin == Origin.CORRECTED:
@@ -350,28 +425,32 @@ def question_answers(
     *, consultation: Consultation, question: Question, filters: QuestionFilters | None = None
 ) -> QuestionAnswers:
     """Everything answered to `question`, one row per answer (its latest version), filtered; with the count and
-    share of each stance. Two queries: the counts now, the rows when a page of them is read."""
+    share of each stance. Three queries now (the questions, the number of answers, the stances grouped), then the
+    rows when a page of them is read and `rows_of` for their stances."""
     filters = filters or QuestionFilters()
-    answers = with_effective_stance(_filtered(current_submissions(consultation), filters), question)
+    answers = _filtered(current_submissions(consultation), filters)
     counts: list[StanceCount] = []
-    total = 0
+    total = answers.count()
     if question.kind == Question.Kind.STANCE:
         by_stance = {
-            row[EFFECTIVE_STANCE]: row["n"]
-            for row in answers.order_by().values(EFFECTIVE_STANCE).annotate(n=Count("pk"))
+            row["stance"]: row["n"]
+            for row in SubmissionStance.objects.filter(
+                question=question, is_current=True, submission__in=answers.order_by().values("pk")
+            )
+            .values("stance")
+            .annotate(n=Count("pk"))
+            .order_by()
         }
-        total = sum(by_stance.values())
+        by_stance[NO_STANCE] = total - sum(by_stance.values())
         choices: list[tuple[str, Any]] = [*Stance.choices, (NO_STANCE, _("no stance"))]
         for value, label in choices:
-            count = by_stance.get("" if value == NO_STANCE else value, 0)
+            count = by_stance.get(value, 0)
             counts.append(StanceCount(value, label, count, round(100 * count / total, 1) if total else 0.0))
-    else:
-        total = answers.count()
-    rows = answers
+    rows = answers.defer("content")
     if filters.stance == NO_STANCE:
-        rows = rows.filter(Q(**{EFFECTIVE_STANCE: ""}))
+        rows = rows.exclude(Exists(_current_stance(question)))
     elif filters.stance:
-        rows = rows.filter(Q(**{EFFECTIVE_STANCE: filters.stance}))
+        rows = rows.filter(Exists(_current_stance(question).filter(stance=filters.stance)))
     number = list(consultation.questions.order_by("order", "id").values_list("pk", flat=True)).index(question.pk) + 1
     return QuestionAnswers(
         consultation=consultation, question=question, number=number, rows=rows, counts=counts, total=total
@@ -380,14 +459,11 @@ def question_answers(
 
 def groups_of_respondents(consultation: Consultation) -> QuerySet[Group]:
     """The groups (subregions, networks) of the organisations on the list or among the respondents."""
-    return (
-        Group.objects.filter(
-            Q(organisations__referrals__consultation=consultation)
-            | Q(organisations__responses__consultation=consultation)
-        )
-        .distinct()
-        .order_by("name")
-    )
+    through = Organisation.groups.through
+    listed = Referral.objects.filter(consultation=consultation).values("organisation_id")
+    answering = Response.objects.filter(consultation=consultation, organisation__isnull=False).values("organisation_id")
+    members = through.objects.filter(Q(organisation_id__in=listed) | Q(organisation_id__in=answering))
+    return Group.objects.filter(pk__in=members.values("group_id")).order_by("name")
 
 
 # --- The "Svar" tab: who has not answered, and breakdowns ---------------------------------------------------
@@ -481,8 +557,8 @@ def not_answered(consultation: Consultation, *, now: dt.datetime | None = None) 
 
 
 def unsolicited_answers(consultation: Consultation) -> QuerySet[Submission]:
-    """The latest version of every answer from outside the referral list."""
-    return current_submissions(consultation).filter(response__is_unsolicited=True)
+    """The latest version of every answer from outside the referral list, with `channel_used`."""
+    return with_channel_used(current_submissions(consultation).filter(response__is_unsolicited=True))
 
 
 def latest_receipts_for_referrals(consultation: Consultation, referral_ids: list[int]) -> dict[int, str]:
@@ -517,7 +593,7 @@ class AnswersOverview:
     by_group: list[Breakdown]
     unsolicited: list[Submission]  # at most UNSOLICITED_SHOWN
     unsolicited_more: bool
-    first_answer: Submission | None
+    has_answers: bool
     questions: list[Question]
 
 
@@ -525,7 +601,6 @@ def answers_overview(consultation: Consultation, referral_ids: list[int]) -> Ans
     """A link to the answer of each referral on the page, who has not answered, breakdowns by kind and by group,
     the unsolicited answers, and the questions (for their per-question views). Seven queries."""
     unsolicited = list(unsolicited_answers(consultation)[: UNSOLICITED_SHOWN + 1])
-    first = current_submissions(consultation).select_related(None).only("pk", "receipt_number", "response_id").first()
     return AnswersOverview(
         receipts=latest_receipts_for_referrals(consultation, referral_ids),
         not_answered_count=not_answered(consultation).count(),
@@ -533,6 +608,6 @@ def answers_overview(consultation: Consultation, referral_ids: list[int]) -> Ans
         by_group=breakdown_by_group(consultation),
         unsolicited=unsolicited[:UNSOLICITED_SHOWN],
         unsolicited_more=len(unsolicited) > UNSOLICITED_SHOWN,
-        first_answer=first,
+        has_answers=Submission.objects.filter(response__consultation=consultation).exists(),
         questions=list(consultation.questions.order_by("order", "id")),
     )

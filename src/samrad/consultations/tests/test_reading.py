@@ -388,3 +388,13 @@ def test_remind_all_queues_a_job_when_many(coordinator, world):
     assert len(set(ReminderSent.objects.values_list("key", flat=True))) == 1
     run_queued_tasks()  # nothing left to do: nobody is reminded twice
     assert ReminderSent.objects.count() == outcome.count
+
+
+def test_reading_starts_at_the_first_answer(client, coordinator, world, make_consultation):
+    client.force_login(coordinator)
+    consultation = world["consultation"]
+    response = client.get(reverse("reading:first", args=[consultation.pk]))
+    assert response["Location"] == reverse("reading:answer", args=[consultation.pk, world["nacka_v2"].receipt_number])
+    empty = make_consultation(open=True)
+    response = client.get(reverse("reading:first", args=[empty.pk]))
+    assert response["Location"] == reverse("coordination:dashboard", args=[empty.pk])

@@ -9,6 +9,7 @@ from samrad.consultations.views import reading as views
 app_name = "reading"
 
 urlpatterns = [
+    path("<int:pk>/svar/", views.first, name="first"),
     path("<int:pk>/svar/<receipt:receipt_number>/", views.answer, name="answer"),
     path(
         "<int:pk>/svar/<receipt:receipt_number>/stallningstagande/<int:question_pk>/",

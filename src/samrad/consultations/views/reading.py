@@ -18,12 +18,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samrad.consultations import reminders, selectors_reading, stances
 from samrad.consultations.forms.reading import QuestionFilterForm, RemindAllForm, StanceForm
-from samrad.consultations.models import Consultation, Question, Stance
+from samrad.consultations.models import Consultation, Question
 from samrad.consultations.views.coordination import _page, managed
 from samrad.errors import ServiceError
 from samrad.ui.feedback import message_error
 
 ANSWERS_PER_PAGE = 50
+
+
+@managed
+@require_http_methods(["GET"])
+def first(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """Start reading: the first answer in the order, or the "Svar" tab if none has come in."""
+    submission = selectors_reading.first_answer(consultation)
+    if submission is None:
+        messages.info(request, _("No answers have come in yet."))
+        return redirect("coordination:dashboard", pk=consultation.pk)
+    return redirect("reading:answer", pk=consultation.pk, receipt_number=submission.receipt_number)
 
 
 @managed
@@ -68,15 +79,7 @@ def question(request: HttpRequest, consultation: Consultation, question_pk: int)
     filters = QuestionFilterForm(request.GET or None, consultation=consultation)
     result = selectors_reading.question_answers(consultation=consultation, question=question, filters=filters.filters())
     page = Paginator(result.rows, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
-    labels = dict(Stance.choices)
-    rows = [
-        (
-            submission,
-            result.text_of(submission),
-            labels.get(getattr(submission, selectors_reading.EFFECTIVE_STANCE), ""),
-        )
-        for submission in page.object_list
-    ]
+    rows = result.rows_of(list(page.object_list))
     return _page(
         request,
         "consultations/reading/question.html",
