@@ -105,7 +105,7 @@ def with_channel_used(submissions: QuerySet[Submission]) -> QuerySet[Submission]
 
 def contents_of(submissions: Sequence[Submission]) -> dict[int, dict[str, Any]]:
     """The frozen content of a page of submissions read without it (one query)."""
-    rows = Submission.objects.filter(pk__in=[s.pk for s in submissions]).values_list("pk", "content")
+    rows = Submission.objects.filter(pk__in=[s.pk for s in submissions]).order_by().values_list("pk", "content")
     return {pk: content or {} for pk, content in rows}
 
 
@@ -258,6 +258,7 @@ def _latest_of(response_ids: list[int]) -> dict[int, Submission]:
         Submission.objects.filter(response_id__in=response_ids)
         .exclude(Exists(newer))
         .only("pk", "receipt_number", "response_id", "number")
+        .order_by()
     )
     return {submission.response_id: submission for submission in latest}
 
