@@ -367,6 +367,7 @@ class QuestionAnswers:
     # Per stance (and "no stance"), over the answers matching the filters other than the stance.
     counts: list[StanceCount] = field(default_factory=list)
     total: int = 0  # answers matching the filters other than the stance
+    row_count: int = 0  # answers matching every filter (len(rows), known from the counts)
 
     def text_of(self, content: dict[str, Any]) -> str:
         for item in content.get("answers", []):
@@ -448,13 +449,22 @@ def question_answers(
             count = by_stance.get(value, 0)
             counts.append(StanceCount(value, label, count, round(100 * count / total, 1) if total else 0.0))
     rows = answers.defer("content")
-    if filters.stance == NO_STANCE:
+    # (A free-text question has no stances, and so no counts, to filter by.)
+    if counts and filters.stance == NO_STANCE:
         rows = rows.exclude(Exists(_current_stance(question)))
-    elif filters.stance:
+    elif counts and filters.stance:
         rows = rows.filter(Exists(_current_stance(question).filter(stance=filters.stance)))
     number = list(consultation.questions.order_by("order", "id").values_list("pk", flat=True)).index(question.pk) + 1
+    by_value = {line.stance: line.count for line in counts}
+    row_count = by_value.get(filters.stance, 0) if filters.stance and counts else total
     return QuestionAnswers(
-        consultation=consultation, question=question, number=number, rows=rows, counts=counts, total=total
+        consultation=consultation,
+        question=question,
+        number=number,
+        rows=rows,
+        counts=counts,
+        total=total,
+        row_count=row_count,
     )
 
 

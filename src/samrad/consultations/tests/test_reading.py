@@ -398,3 +398,14 @@ def test_reading_starts_at_the_first_answer(client, coordinator, world, make_con
     empty = make_consultation(open=True)
     response = client.get(reverse("reading:first", args=[empty.pk]))
     assert response["Location"] == reverse("coordination:dashboard", args=[empty.pk])
+
+
+def test_a_free_text_question_lists_every_answer_whatever_the_stance_filter(client, coordinator, world):
+    client.force_login(coordinator)
+    consultation, question = world["consultation"], world["text_q"]
+    result = selectors_reading.question_answers(
+        consultation=consultation, question=question, filters=selectors_reading.QuestionFilters(stance="oppose")
+    )
+    assert (result.counts, result.total, result.row_count, result.rows.count()) == ([], 4, 4, 4)
+    html = client.get(reverse("reading:question", args=[consultation.pk, question.pk]) + "?stance=oppose").text
+    assert "Inga fler synpunkter." in html and "4 svar" in html

@@ -78,7 +78,9 @@ def question(request: HttpRequest, consultation: Consultation, question_pk: int)
     question = get_object_or_404(Question, pk=question_pk, consultation=consultation)
     filters = QuestionFilterForm(request.GET or None, consultation=consultation)
     result = selectors_reading.question_answers(consultation=consultation, question=question, filters=filters.filters())
-    page = Paginator(result.rows, ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(result.rows, ANSWERS_PER_PAGE)
+    paginator.count = result.row_count  # known from the counts: no second count of every answer
+    page = paginator.get_page(request.GET.get("page"))
     rows = result.rows_of(list(page.object_list))
     return _page(
         request,
