@@ -133,6 +133,10 @@ class AnswerItem:
         return str(Stance(self.stance).label) if self.stance else ""
 
     @property
+    def respondent_stance_label(self) -> str:
+        return str(Stance(self.respondent_stance).label) if self.respondent_stance in Stance.values else ""
+
+    @property
     def set_by_senders(self) -> bool:
         return self.stance_row is not None and self.stance_row.source == SubmissionStance.Source.SENDERS
 

@@ -409,3 +409,12 @@ def test_a_free_text_question_lists_every_answer_whatever_the_stance_filter(clie
     assert (result.counts, result.total, result.row_count, result.rows.count()) == ([], 4, 4, 4)
     html = client.get(reverse("reading:question", args=[consultation.pk, question.pk]) + "?stance=oppose").text
     assert "Inga fler synpunkter." in html and "4 svar" in html
+
+
+def test_a_corrected_stance_shows_the_respondents_own(client, coordinator, world):
+    client.force_login(coordinator)
+    consultation, question = world["consultation"], world["stance_q"]
+    url = reverse("reading:stance_set", args=[consultation.pk, world["solna"].receipt_number, question.pk])
+    html = client.post(url, {"stance": "abstain"}, follow=True).text
+    assert "remissinstansens eget: avstyrker" in html
+    assert "<strong>Avstår</strong>" in html
