@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("remisser/", include("samrad.consultations.urls.respond")),
     path("samordning/", include("samrad.consultations.urls.coordination")),
     path("samordning/", include("samrad.consultations.urls.exports")),
+    path("samordning/", include("samrad.consultations.urls.reading")),
     path("dialog/", include("samrad.dialogue.urls")),
     path("kunskapsbank/", include("samrad.library.urls.documents")),
     path("sok/", include("samrad.library.urls.search")),

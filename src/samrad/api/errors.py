@@ -5,7 +5,7 @@ for people in the request's language (Swedish unless the person chose English on
 parameters one entry per problem with the parameter's name. Operations declare the statuses they can answer
 with `responses(...)`, so that the published OpenAPI document lists each one: 400 on every operation (any
 request may carry malformed parameters or more than Django accepts, see samrad.api.middleware), 404 where an id
-is in the path, 403 where a caller may be refused.
+is in the path, 403 where a caller may be refused, 401 where a login is needed.
 """
 
 import logging
@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     INVALID_PARAMETERS = "invalid_parameters"
     TOO_MANY_PARAMETERS = "too_many_parameters"
     BAD_REQUEST = "bad_request"
+    NOT_AUTHENTICATED = "not_authenticated"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
 

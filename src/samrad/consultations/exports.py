@@ -1,7 +1,8 @@
 """Exports of a consultation's answers for its coordinators: CSV, XLSX, and a ZIP of the attachments.
 
 Each export holds every response's latest submission (a correction replaces the earlier version), one row per
-respondent, with one column per question for the stance and one for the comment or free-text answer.
+respondent, with one column per question for the stance and one for the comment or free-text answer. The stance
+is the answer's effective stance (SubmissionStance): the respondent's, or the one the senders set or corrected.
 
 - CSV is UTF-8 with a byte-order mark and ';' between fields, the way Swedish Excel opens it without an import
   dialogue (Swedish Excel's list separator is ';' because ',' is the decimal comma). Rows end in CRLF; fields
@@ -45,7 +46,15 @@ from openpyxl.styles import Font
 from samrad.actors import Actor
 from samrad.audit.services import audit_record
 from samrad.consultations.deadlines import local_zone
-from samrad.consultations.models import Consultation, Question, Response, ResponseSignatory, Stance, Submission
+from samrad.consultations.models import (
+    Consultation,
+    Question,
+    Response,
+    ResponseSignatory,
+    Stance,
+    Submission,
+    SubmissionStance,
+)
 from samrad.consultations.senders import sender_links
 from samrad.documents.naming import download_name
 
@@ -91,7 +100,11 @@ def latest_submissions(consultation: Consultation) -> QuerySet[Submission]:
     return (
         Submission.objects.filter(response__consultation=consultation, number=Subquery(newest))
         .select_related("response__organisation", "pdf")
-        .prefetch_related(Prefetch("response__signatories", queryset=signatories), "attachments")
+        .prefetch_related(
+            Prefetch("response__signatories", queryset=signatories),
+            "attachments",
+            Prefetch("stances", queryset=SubmissionStance.objects.filter(is_current=True), to_attr="current_stances"),
+        )
         .annotate(sort_name=Coalesce("response__organisation__name", "response__respondent_name"))
         .order_by("sort_name", "response_id")
     )
@@ -174,6 +187,8 @@ def response_table(consultation: Consultation) -> ResponseTable:
             organisation = response.organisation
             content: dict[str, Any] = submission.content or {}
             answers = {item.get("question_id"): item for item in content.get("answers", [])}
+            # The effective stance: the respondent's, or the senders' reading of an answer registered from paper.
+            stances = {row.question_id: row.stance for row in getattr(submission, "current_stances", [])}
             # A coordinator may register a paper answer for a body that had a draft: the submission says how.
             channel = str(content.get("channel") or response.channel)
             row: list[Cell] = [
@@ -194,7 +209,7 @@ def response_table(consultation: Consultation) -> ResponseTable:
             for question in questions:
                 answer = answers.get(question.pk, {})
                 if question.kind == Question.Kind.STANCE:
-                    stance = answer.get("stance") or ""
+                    stance = stances.get(question.pk, "")
                     row.append(stance_labels.get(stance, stance))
                 row.append(str(answer.get("text") or ""))
             yield row

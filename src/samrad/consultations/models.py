@@ -415,3 +415,40 @@ class Submission(models.Model):
             return False
         self.pdf_id = stored_file_id
         return True
+
+
+class SubmissionStance(models.Model):
+    """The stance of one submitted answer to one stance question, and who said so: the respondent (taken from the
+    submission), the senders (a coordinator set or corrected it, e.g. for an answer registered from e-mail or
+    paper), or a reader (a later automatic reading, with its confidence and evidence). One row per statement;
+    the current one (`is_current`) is the answer's effective stance, which counts and exports use. A correction
+    adds a row and retires the previous one, so the history stays."""
+
+    class Source(models.TextChoices):
+        RESPONDENT = "respondent", _("the respondent")
+        SENDERS = "senders", _("set by the senders")
+        READER = "reader", _("automatic reading")
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="stances")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="submission_stances")
+    stance = models.CharField(_("stance"), max_length=30, choices=Stance.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    set_at = models.DateTimeField()
+    # For an automatic reader: how sure it is (0–1) and what in the text it read the stance from.
+    confidence = models.FloatField(null=True, blank=True)
+    evidence = models.TextField(null=True, blank=True)  # None: not read automatically
+    is_current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["set_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "question"],
+                condition=Q(is_current=True),
+                name="submission_stance_one_current",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}/{self.question_id}: {self.stance} ({self.source})"

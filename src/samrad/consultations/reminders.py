@@ -10,6 +10,7 @@ Bodies that have submitted or declined get no reminders.
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -122,10 +123,17 @@ def _send(
 
 
 def reminder_send_manual(
-    *, actor: Actor, consultation: Consultation, referrals: Iterable[Referral], message: str = ""
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    referrals: Iterable[Referral],
+    message: str = "",
+    key: str | None = None,
 ) -> int:
     """Remind the selected bodies now, with an optional message from the coordinator. Bodies that have answered
-    or declined, or are not on this consultation's list, are left out. Returns how many were reminded."""
+    or declined, or are not on this consultation's list, are left out. Returns how many were reminded. `key`
+    names the reminder (default: a new one); a body that already had a reminder with that key is skipped, so a
+    retried background job reminds nobody twice."""
     if not access.can_manage(actor, consultation):
         raise PermissionDenied(_("You do not run this consultation."))
     if not phase_allows(consultation, "remind"):
@@ -141,7 +149,7 @@ def reminder_send_manual(
         .select_related("organisation")
         .order_by("organisation__name", "pk")
     )
-    key = f"manual-{uuid.uuid4().hex[:16]}"
+    key = key or manual_reminder_key()
     now = timezone.now()
     senders, reply_to = sender_names(consultation), sender_addresses(consultation)
     reminded = 0
@@ -158,6 +166,62 @@ def reminder_send_manual(
         ):
             reminded += 1
     return reminded
+
+
+def manual_reminder_key() -> str:
+    return f"manual-{uuid.uuid4().hex[:16]}"
+
+
+# Reminding more bodies than this at once is a background job (a national remiss has thousands on its list).
+REMIND_IN_REQUEST_MAX = 10
+
+
+@dataclass(frozen=True)
+class RemindAllOutcome:
+    count: int  # bodies that have not answered
+    queued: bool  # True: the reminders go out in a background job; False: they were sent now
+    reminded: int  # sent now (0 when queued)
+
+
+def reminder_send_to_all_not_answered(
+    *, actor: Actor, consultation: Consultation, message: str = ""
+) -> RemindAllOutcome:
+    """Remind every body on the list that has neither answered nor declined. A handful are reminded now; more
+    than REMIND_IN_REQUEST_MAX are reminded by a background job (`tasks.remind_not_answered`), queued when the
+    transaction commits, with one reminder key so that a retried job reminds nobody twice."""
+    if not access.can_manage(actor, consultation):
+        raise PermissionDenied(_("You do not run this consultation."))
+    if not phase_allows(consultation, "remind"):
+        raise TransitionError(_("Reminders can only be sent while the consultation is open."))
+    message = message.strip()
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            _("The message can be at most %(count)d characters long.") % {"count": MESSAGE_MAX_LENGTH}
+        )
+    waiting = Referral.objects.filter(consultation=consultation).exclude(status__in=ANSWERED)
+    count = waiting.count()
+    if count <= REMIND_IN_REQUEST_MAX:
+        reminded = reminder_send_manual(
+            actor=actor, consultation=consultation, referrals=list(waiting), message=message
+        )
+        return RemindAllOutcome(count=count, queued=False, reminded=reminded)
+    from samrad.consultations.tasks import remind_not_answered
+
+    key = manual_reminder_key()
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="consultation.remind_all_queued",
+            target=consultation,
+            changes={"key": key, "bodies": count},
+        )
+        transaction.on_commit(
+            lambda: remind_not_answered.enqueue(
+                consultation_id=consultation.pk, actor_id=actor_id, message=message, key=key
+            )
+        )
+    return RemindAllOutcome(count=count, queued=True, reminded=0)
 
 
 def reminders_send_due(*, now: dt.datetime | None = None) -> int:

@@ -55,6 +55,7 @@ from samrad.consultations.models import (
 from samrad.consultations.notices import notice_declined
 from samrad.consultations.receipts import receipt_number_new
 from samrad.consultations.referral_lifecycle import referral_transition
+from samrad.consultations.stances import submission_stances_record
 from samrad.consultations.submission_pdfs import submission_pdf_queue
 from samrad.dates import check_date_in_range
 from samrad.documents.models import StoredFile
@@ -639,6 +640,7 @@ def _submission_create(
         content_sha256=_canonical_sha256(content),
     )
     submission.attachments.set(files)
+    submission_stances_record(submission=submission)
     submission_pdf_queue(submission.pk)
     return submission
 

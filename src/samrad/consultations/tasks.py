@@ -6,6 +6,8 @@ running them twice, or late, does nothing twice."""
 import datetime as dt
 import logging
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.tasks import task
@@ -21,7 +23,8 @@ from samrad.consultations.invitations import (
 from samrad.consultations.lifecycle import TransitionError, consultation_transition
 from samrad.consultations.models import Consultation, Referral
 from samrad.consultations.notices import send_closing_notices
-from samrad.consultations.reminders import reminders_send_due
+from samrad.consultations.reminders import reminder_send_manual, reminders_send_due
+from samrad.consultations.selectors import ANSWERED
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +96,23 @@ def send_invitation_batch(consultation_id: int, batch_size: int = INVITATION_BAT
     if result.processed and result.remaining:
         invitations_queue_batch(consultation_id)
     return {"invited": len(result.invited), "unreachable": len(result.unreachable), "remaining": result.remaining}
+
+
+@task()
+def remind_not_answered(consultation_id: int, actor_id: int | None, message: str, key: str) -> int:
+    """Remind every body of a consultation that has not answered (queued by "remind all who have not
+    answered"), as the coordinator who asked; `key` makes a retry remind nobody twice. Returns how many were
+    reminded now."""
+    consultation = Consultation.objects.filter(pk=consultation_id).first()
+    if consultation is None:
+        return 0
+    actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first() if actor_id is not None else None
+    waiting = list(Referral.objects.filter(consultation=consultation).exclude(status__in=ANSWERED))
+    try:
+        return reminder_send_manual(actor=actor, consultation=consultation, referrals=waiting, message=message, key=key)
+    except (TransitionError, PermissionDenied):
+        logger.info("Reminders of consultation %s not sent: it closed, or the coordinator left", consultation_id)
+        return 0
 
 
 @task()

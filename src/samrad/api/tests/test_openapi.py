@@ -6,12 +6,13 @@ from enum import StrEnum
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
+from samrad.api.answers import AnswerChannel, AnswerStance, StanceSource
 from samrad.api.consultations import ConsultationStatus, QuestionKind, ReferralStatus
 from samrad.api.dialogue import MeetingStatus, SeriesVisibility
 from samrad.api.library import LibraryDocumentKind, LibraryDocumentVisibility, TextState
 from samrad.api.organisations import DivisionStatus, GroupKind, OrganisationKind
 from samrad.api.search import SearchHitKind
-from samrad.consultations.models import Consultation, Question
+from samrad.consultations.models import Consultation, Question, Response, Stance, SubmissionStance
 from samrad.consultations.selectors import DASHBOARD_STATUSES
 from samrad.dialogue.models import DialogueSeries, Meeting
 from samrad.documents.models import StoredFile
@@ -57,6 +58,9 @@ def test_every_enum_has_a_component_of_its_own_with_all_its_values(document):
         "LibraryDocumentVisibility": LibraryDocumentVisibility,
         "TextState": TextState,
         "SearchHitKind": SearchHitKind,
+        "AnswerStance": AnswerStance,
+        "StanceSource": StanceSource,
+        "AnswerChannel": AnswerChannel,
         "ErrorCode": None,
     }
     enums = {name: schema["enum"] for name, schema in schemas.items() if "enum" in schema}
@@ -82,6 +86,9 @@ def test_every_enum_has_a_component_of_its_own_with_all_its_values(document):
         (LibraryDocumentVisibility, LibraryDocument.Visibility.values),
         (TextState, StoredFile.TextState.values),
         (SearchHitKind, SearchEntry.Kind.values),
+        (AnswerStance, Stance.values),
+        (StanceSource, SubmissionStance.Source.values),
+        (AnswerChannel, Response.Channel.values),
     ],
 )
 def test_each_api_enum_has_exactly_the_values_of_its_model(api_enum: type[StrEnum], model_values):
@@ -108,6 +115,12 @@ def test_every_error_an_operation_answers_is_documented_in_the_error_format(docu
             assert responses["404"]["content"] == error, label
     referrals = document["paths"]["/api/v1/consultations/{consultation_id}/referrals"]["get"]["responses"]
     assert referrals["403"]["content"] == error
+    for path in (
+        "/api/v1/consultations/{consultation_id}/answers",
+        "/api/v1/consultations/{consultation_id}/answers/{receipt_number}",
+    ):
+        answers = document["paths"][path]["get"]["responses"]
+        assert answers["401"]["content"] == error and answers["403"]["content"] == error
 
 
 def test_parameters_are_never_json_null_and_their_examples_are_a_map(document):

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from samrad.consultations.deadlines import end_of_day, local_date
 from samrad.consultations.models import Consultation, Question, Referral, Response
 from samrad.consultations.selectors import DASHBOARD_STATUSES
+from samrad.consultations.selectors_reading import NOT_ANSWERED
 from samrad.organisations.models import County, Division, Group, Organisation
 from samrad.ui.forms import BoundedDateField, DesignSystemFormMixin
 
@@ -361,7 +362,15 @@ class ReopenForm(ConfirmForm):
 
 
 class DashboardFilterForm(DesignSystemFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *DASHBOARD_STATUSES])
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            *DASHBOARD_STATUSES,
+            (NOT_ANSWERED, _("not answered (neither submitted nor declined)")),
+        ],
+    )
     q = forms.CharField(
         label=_("Search"),
         required=False,

@@ -8,7 +8,7 @@ Thin views: forms parse, services change, selectors read. A consultation the use
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +28,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samrad.accounts.models import Membership
 from samrad.accounts.selectors import organisations_for_user
-from samrad.consultations import access, extensions, referrals, reminders, responses, selectors, services
+from samrad.consultations import (
+    access,
+    extensions,
+    referrals,
+    reminders,
+    responses,
+    selectors,
+    selectors_reading,
+    services,
+)
 from samrad.consultations.closing import closing_warnings
 from samrad.consultations.deadlines import effective_deadline, end_of_day, local_date
 from samrad.consultations.forms.coordination import (
@@ -51,6 +60,7 @@ from samrad.consultations.forms.coordination import (
     sender_formset,
     sender_initial,
 )
+from samrad.consultations.forms.reading import RemindAllForm
 from samrad.consultations.invitations import (
     InvitationProgress,
     invitation_emails,
@@ -65,6 +75,7 @@ from samrad.consultations.letters import (
 )
 from samrad.consultations.lifecycle import phase_allows
 from samrad.consultations.models import Consultation, ConsultationDocument, ExtensionRequest, Question, Referral
+from samrad.consultations.selectors_reading import NOT_ANSWERED
 from samrad.consultations.senders import sender_links
 from samrad.documents.inspection import FileRejected
 from samrad.documents.naming import download_name
@@ -715,8 +726,16 @@ def dashboard(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     status = q = None
     if filters.is_valid():
         status, q = filters.cleaned_data["status"] or None, filters.cleaned_data["q"] or None
-    board = selectors.referral_dashboard(consultation, status=status, q=q)
+    board = selectors.referral_dashboard(consultation, status=None if status == NOT_ANSWERED else status, q=q)
+    if status == NOT_ANSWERED:
+        waiting = board.rows.exclude(status__in=selectors.ANSWERED).order_by(
+            F("effective_deadline"), "organisation__name"
+        )
+        board = replace(board, rows=waiting)
     page = Paginator(board.rows, DASHBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    overview = selectors_reading.answers_overview(consultation, [row.pk for row in page.object_list])
+    for row in page.object_list:  # every answered row opens its answer
+        row.answer_receipt = overview.receipts.get(row.pk)  # type: ignore[attr-defined]
     template = "consultations/coordination/dashboard.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#results"
@@ -728,6 +747,8 @@ def dashboard(request: HttpRequest, consultation: Consultation) -> HttpResponse:
         dashboard=board,
         page_obj=page,
         reminder_form=ReminderForm(consultation=consultation),
+        overview=overview,
+        remind_all_form=RemindAllForm(),
     )
 
 
