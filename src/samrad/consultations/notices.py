@@ -92,7 +92,7 @@ def notices_answer_received(*, submission: Submission) -> list[Notice]:
         kind=kind,
         subject=subject,
         body="\n".join(lines),
-        link=reverse("consultations:receipt", args=[consultation.pk, submission.receipt_number]),
+        link=reverse("reading:answer", args=[consultation.pk, submission.receipt_number]),
         consultation_id=consultation.pk,
         key=f"answer:{submission.pk}",
         attachment_id=submission.pdf_id,

@@ -158,6 +158,7 @@ def test_the_senders_are_told_with_the_pdf_attached_and_no_one_else(
     assert notice.recipient == coordinator and notice.kind == Notice.Kind.ANSWER
     assert notice.consultation_id == consultation.pk and notice.attachment_id == submission.pdf_id
     assert notice.mailed_at is not None and notice.read_at is None
+    assert notice.link == reverse("reading:answer", args=[consultation.pk, submission.receipt_number])
 
     mails = OutboundEmail.objects.filter(category="notice.answer")
     assert sorted(address for mail in mails for address in mail.to) == sorted(

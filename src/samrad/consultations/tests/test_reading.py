@@ -290,6 +290,8 @@ def test_the_reading_view_shows_the_answer(client, coordinator, world):
     assert reverse("reading:answer", args=[consultation.pk, world["unsolicited"].receipt_number]) in html  # next
     first = Submission.objects.get(response=world["nacka_v2"].response, number=1)
     assert reverse("reading:answer", args=[consultation.pk, first.receipt_number]) in html  # an earlier version
+    pdf = reverse("coordination:submission_pdf", args=[consultation.pk, world["nacka_v2"].receipt_number])
+    assert pdf in html  # the answer as the PDF document made at submission
 
     html = client.get(reverse("reading:answer", args=[consultation.pk, world["unsolicited"].receipt_number])).text
     assert "Naturskyddsföreningen" in html and "oombett" in html and "registrerat från e-post" in html
