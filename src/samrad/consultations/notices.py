@@ -17,10 +17,12 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.template import Context, Engine
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from samrad.accounts.models import Membership, User
 from samrad.consultations.invitations import sender_addresses
@@ -28,6 +30,13 @@ from samrad.consultations.models import Consultation, ExtensionRequest, Referral
 from samrad.notifications.models import Notice
 from samrad.notifications.notices import NoticeSpec, notices_send, site_url
 from samrad.notifications.services import email_enqueue_template
+
+
+def _subject(consultation: Consultation, text: str) -> str:
+    """The subject every e-mail about a consultation has: its reference and the senders' case numbers first."""
+    template = Engine.get_default().get_template("consultations/email/_subject.txt")
+    rendered = template.render(Context({"consultation": consultation, "subject": text}, autoescape=False))
+    return " ".join(rendered.split())
 
 
 def _when(instant: dt.datetime) -> str:
@@ -65,10 +74,10 @@ def notices_answer_received(*, submission: Submission) -> list[Notice]:
         values = {"reference": consultation.reference_number, "name": name, "title": consultation.title}
         if response.is_unsolicited:
             kind = Notice.Kind.UNSOLICITED
-            subject = _("Consultation %(reference)s: unsolicited answer from %(name)s") % values
+            subject = _subject(consultation, pgettext("e-mail subject", "Unsolicited answer from %(name)s") % values)
         else:
             kind = Notice.Kind.ANSWER
-            subject = _("Consultation %(reference)s: answer from %(name)s") % values
+            subject = _subject(consultation, pgettext("e-mail subject", "Answer from %(name)s") % values)
         lines = [_("%(name)s has answered the consultation “%(title)s”.") % values]
         if submission.number > 1:
             lines.append(_("This is version %(number)d of the answer.") % {"number": submission.number})
@@ -119,7 +128,7 @@ def notice_extension_requested(*, request: ExtensionRequest) -> list[Notice]:
         ]
         spec = NoticeSpec(
             kind=Notice.Kind.EXTENSION,
-            subject=_("Consultation %(reference)s: %(name)s asks for more time") % values,
+            subject=_subject(consultation, pgettext("e-mail subject", "%(name)s asks for more time") % values),
             body="\n".join(lines),
             link=reverse("coordination:extension_decide", args=[consultation.pk, request.pk]),
             consultation_id=consultation.pk,
@@ -140,7 +149,7 @@ def notice_declined(*, referral: Referral) -> list[Notice]:
             lines.append(_("Reason: %(reason)s") % {"reason": referral.decline_reason})
         spec = NoticeSpec(
             kind=Notice.Kind.DECLINE,
-            subject=_("Consultation %(reference)s: %(name)s declines to answer") % values,
+            subject=_subject(consultation, pgettext("e-mail subject", "%(name)s declines to answer") % values),
             body="\n".join(lines),
             link=reverse("coordination:dashboard", args=[consultation.pk]),
             consultation_id=consultation.pk,
