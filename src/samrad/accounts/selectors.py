@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Lower
 
 from samrad.accounts.models import Membership, User
@@ -63,3 +63,38 @@ def user_is_platform_staff(user: Any) -> bool:
     """The platform's own operators (Django staff): they alone see platform-wide records such as every
     organisation's outgoing mail and the whole audit log."""
     return is_platform_staff(user)
+
+
+def current_registry_q(prefix: str = "") -> Q:
+    """Memberships in the registry role that still count: the member's address is still the organisation's
+    registry address. When an organisation changes its registry address the old mailbox loses its rights at
+    once, before `registry_access_ensure` has removed the stale membership. `prefix` reaches the membership
+    through a relation ("memberships__")."""
+    return Q(**{f"{prefix}role": Membership.Role.REGISTRY}) & Q(
+        **{f"{prefix}organisation__registry_email__iexact": F(f"{prefix}user__email")}
+    )
+
+
+def valid_memberships() -> QuerySet[Membership]:
+    """Memberships that give access: every role, except a registry role whose mailbox is no longer the
+    organisation's registry."""
+    return Membership.objects.filter(~Q(role=Membership.Role.REGISTRY) | current_registry_q())
+
+
+def gatekeeper_memberships(user: Any) -> QuerySet[Membership]:
+    """The user's memberships that let them act for the organisation itself: coordinator, or its current
+    registry."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, user__is_active=True).filter(
+        Q(role=Membership.Role.COORDINATOR) | current_registry_q()
+    )
+
+
+def organisation_people(organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's members with their users, by name (the people page)."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )

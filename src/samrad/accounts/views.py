@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from samrad.accounts.forms import LoginLinkRequestForm, StaffLoginForm
-from samrad.accounts.login_links import login_link_user, login_link_validity_text, safe_next_url
+from samrad.accounts.login_links import GRANT_PARAMETER, login_link_user, login_link_validity_text, safe_next_url
 from samrad.accounts.selectors import memberships_for_user
 from samrad.accounts.services import LoginLinkOutcome, login_link_redeem, login_link_request
 from samrad.accounts.throttles import client_ip, throttle_hit, throttle_reached
@@ -77,13 +77,14 @@ def login_link(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     token = data.get(token_name, "")
     next_url = safe_next_url(data.get("next"))
+    grant = data.get(GRANT_PARAMETER, "")
     if request.method == "GET":
-        user = login_link_user(token)
+        user = login_link_user(token, grant=grant)
         if user is None:
             return _invalid_link(request, next_url)
-        context = {"link_user": user, "token": token, "token_name": token_name, "next": next_url}
+        context = {"link_user": user, "token": token, "token_name": token_name, "next": next_url, "grant": grant}
         return _link_response(request, "accounts/login_link_confirm.html", context)
-    if login_link_redeem(request=request, token=token) is None:
+    if login_link_redeem(request=request, token=token, grant=grant) is None:
         return _invalid_link(request, next_url)
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)
 
