@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from samrad.accounts.login_links import login_link_url, login_link_validity_text
+from samrad.accounts.login_links import grant_link_until, login_link_url, login_link_validity_text
 from samrad.accounts.models import Membership, User
+from samrad.accounts.registry import registry_access_ensure
 from samrad.accounts.selectors import user_find_by_email
 from samrad.accounts.services import membership_add, user_create
 from samrad.actors import Actor
@@ -149,6 +150,33 @@ def referral_people(*, actor: Actor, organisation: Organisation) -> list[User]:
     )
 
 
+def registry_user_ids(organisation: Organisation) -> set[int]:
+    """The accounts behind the organisation's registry mailbox: they get the registry's e-mail, not a personal
+    one."""
+    address = organisation.registry_email
+    if not address:
+        return set()
+    return set(
+        Membership.objects.filter(organisation=organisation, role=Membership.Role.REGISTRY).values_list(
+            "user_id", flat=True
+        )
+    ) | set(User.objects.filter(email__iexact=address).values_list("pk", flat=True))
+
+
+def registry_context(consultation: Consultation, referral: Referral, people: list[User]) -> dict[str, Any]:
+    """What the registry's e-mail says is true for it: who has personal links, and a grant link (valid until the
+    deadline, see accounts.login_links) with which the mailbox can pass the consultation on, answer, decline or
+    ask for more time. Without a registry account (deactivated) there is no link."""
+    registry_user = registry_access_ensure(referral.organisation)
+    context: dict[str, Any] = {"people_with_links": [str(person) for person in people]}
+    if registry_user is not None:
+        until = grant_link_until(effective_deadline(referral, consultation))
+        path = reverse("consultations:pass_on", args=[consultation.pk, referral.organisation.pk])
+        context["registry_link"] = login_link_url(registry_user, next_url=path, valid_until=until)
+        context["registry_link_until"] = timezone.localtime(until)
+    return context
+
+
 # --- Invitations -------------------------------------------------------------------------------------------
 
 
@@ -168,21 +196,26 @@ def _invite(*, actor: Actor, consultation: Consultation, referral: Referral, sha
     attachment = calendar_for(consultation, referral)
     reply_to = shared.reply_to
     sent = 0
-    registry = referral.organisation.registry_email
-    if registry:
+    next_url = respond_path(consultation, referral.organisation)
+    validity = login_link_validity_text()
+    registry_ids = registry_user_ids(referral.organisation)
+    people = [
+        person
+        for person in referral_people(actor=actor, organisation=referral.organisation)
+        if person.pk not in registry_ids
+    ]
+    if referral.organisation.registry_email:
         email_enqueue_template(
-            to=[registry],
+            to=[referral.organisation.registry_email],
             template=template,
-            context={**context, "personal": False},
+            context={**context, "personal": False, **registry_context(consultation, referral, people)},
             attachments=[attachment],
             reply_to=reply_to,
             category="consultations.invitation",
             dedupe_key=f"consultations.invitation:{referral.pk}:registry",
         )
         sent += 1
-    next_url = respond_path(consultation, referral.organisation)
-    validity = login_link_validity_text()
-    for person in referral_people(actor=actor, organisation=referral.organisation):
+    for person in people:
         email_enqueue_template(
             to=[person.email],
             template=template,
