@@ -170,3 +170,16 @@ def test_the_cap_applies_even_to_a_link_signed_with_a_later_end():
         query = _query(login_link_url(user, valid_until=timezone.now() + dt.timedelta(days=3)))
     with freeze_time("2026-03-02 12:00:00"):
         assert login_link_user(query["sesame"], grant=query["grant"]) is None
+
+
+def test_a_respondent_may_not_redirect_the_organisations_mail_even_as_a_coordinator_elsewhere():
+    """ACT_FOR_ORGANISATION belongs to the organisation's gatekeepers: a respondent who coordinates at another
+    body (and so may curate the register) still cannot move this organisation's registry address."""
+    home = OrganisationFactory.create(registry_email="registrator@home.example")
+    person = MembershipFactory.create(organisation=home, role=Membership.Role.RESPONDENT).user
+    MembershipFactory.create(user=person, role=Membership.Role.COORDINATOR)
+
+    with pytest.raises(PermissionDenied):
+        organisation_update(actor=person, organisation=home, data={"registry_email": "mine@evil.example"})
+    home.refresh_from_db()
+    assert home.registry_email == "registrator@home.example"
