@@ -8,11 +8,13 @@ once in every permission check (`selectors.current_registry_q`), and its members
 this runs. No sender's coordinator is involved: the register, kept by the organisation itself, vouches for it.
 """
 
+import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from samrad.accounts.login_links import grant_link_until, login_link_url
 from samrad.accounts.models import Membership, User
 from samrad.accounts.selectors import user_find_by_email, users_with_email
 from samrad.accounts.services import membership_add, membership_remove, user_create
@@ -76,3 +78,16 @@ def registry_access_refresh_for(address: str) -> None:
         organisations.setdefault(organisation.pk, organisation)
     for organisation in organisations.values():
         registry_access_ensure(organisation)
+
+
+def registry_login_link(
+    organisation: Organisation, *, next_url: str = "", valid_until: dt.datetime | None = None
+) -> str | None:
+    """A login link for the organisation's registry mailbox (made if need be), opening `next_url`; with
+    `valid_until` a grant link (capped, see accounts.login_links.grant_link_until). None without a registry
+    address. For the demo's printed links and for operators; invitations make their own."""
+    user = registry_access_ensure(organisation)
+    if user is None:
+        return None
+    until = grant_link_until(valid_until) if valid_until is not None else None
+    return login_link_url(user, next_url=next_url, valid_until=until)

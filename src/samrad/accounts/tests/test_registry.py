@@ -183,3 +183,15 @@ def test_a_respondent_may_not_redirect_the_organisations_mail_even_as_a_coordina
         organisation_update(actor=person, organisation=home, data={"registry_email": "mine@evil.example"})
     home.refresh_from_db()
     assert home.registry_email == "registrator@home.example"
+
+
+def test_a_registry_login_link_for_the_demo():
+    from samrad.accounts.registry import registry_login_link
+
+    assert registry_login_link(OrganisationFactory.create(registry_email="")) is None
+    nacka = OrganisationFactory.create(registry_email="registrator@nacka.example")
+    link = registry_login_link(nacka, next_url="/remisser/", valid_until=timezone.now() + dt.timedelta(days=30))
+    query = _query(link)
+    user = login_link_user(query["sesame"], grant=query["grant"])
+    assert user is not None and user.email == "registrator@nacka.example"
+    assert query["next"] == "/remisser/"
