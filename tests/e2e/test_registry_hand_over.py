@@ -70,6 +70,14 @@ def link_to(smtp_server, address: str, count: int) -> tuple[str, str]:
     return body, match.group(0)
 
 
+def fits_320_px(page) -> None:
+    """The page reflows at 320 CSS px (WCAG 1.4.10): nothing makes the page itself scroll sideways."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide at 320 px"
+
+
 def confirm_login(page, axe, keys, url: str) -> None:
     """The confirm step of a login link (mail scanners must not use the link up), by keyboard."""
     axe.check(page)
@@ -107,6 +115,17 @@ def test_a_registry_only_organisation_passes_the_consultation_on_and_the_colleag
     axe.check(registry_page)
     expect(registry_page.locator("main table")).to_contain_text(COLLEAGUE)
     assert Delegation.objects.get().user.email == COLLEAGUE
+    fits_320_px(registry_page)
+
+    # The registry is Nacka's gatekeeper: from its account page to Nacka's people, who include the colleague.
+    registry_page.goto("/konto/")
+    axe.check(registry_page)
+    people = f"/konto/organisationer/{nacka.pk}/personer/"
+    registry_keys.tab_to(registry_page.locator(f"main a[href='{people}']"))
+    follow(registry_page, lambda: registry_page.keyboard.press("Enter"), rf"{people}$")
+    axe.check(registry_page)
+    expect(registry_page.locator("main")).to_contain_text(COLLEAGUE)
+    fits_320_px(registry_page)
 
     # 4. The colleague follows their own e-mail, drafts and submits, with the keyboard alone.
     _, colleague_link = link_to(smtp_server, COLLEAGUE, 2)
