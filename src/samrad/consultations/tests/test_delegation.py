@@ -1,6 +1,7 @@
 """Passing a consultation on within a referral body: services, pages, refusals, and the registry's way in through
 HTTP (a link asked for on the sign-in page, confirmed, then the answer page)."""
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -209,3 +210,16 @@ def test_the_registry_asks_for_a_link_confirms_and_reaches_the_answer_page_and_a
     response = _confirm(client, link)
     assert response.status_code == 302 and response["Location"] == respond
     assert client.get(respond).status_code == 200
+
+
+def test_the_registry_asks_for_more_time_and_the_decision_reaches_its_mailbox_once(referral, registry, coordinator):
+    from samrad.consultations.deadlines import local_date
+    from samrad.consultations.extensions import extension_grant, extension_request
+
+    request = extension_request(actor=registry, referral=referral, requested_deadline=None, reason="Nämnden")
+    day = local_date(referral.consultation.deadline) + dt.timedelta(days=10)
+    extension_grant(actor=coordinator, request=request, deadline=day)
+
+    decision = OutboundEmail.objects.get(category="consultations.extension_decision")
+    assert decision.to.count("registrator@nacka.example.se") == 1
+    assert AuditEvent.objects.filter(actor_id=registry.pk, action="extension.requested").exists()
