@@ -223,3 +223,21 @@ def test_the_registry_asks_for_more_time_and_the_decision_reaches_its_mailbox_on
     decision = OutboundEmail.objects.get(category="consultations.extension_decision")
     assert decision.to.count("registrator@nacka.example.se") == 1
     assert AuditEvent.objects.filter(actor_id=registry.pk, action="extension.requested").exists()
+
+
+def test_a_reminder_to_the_registry_carries_its_link_and_says_who_has_personal_ones(
+    referral, respondent, coordinator, municipality
+):
+    from samrad.consultations.reminders import reminder_send_manual
+
+    assert reminder_send_manual(actor=coordinator, consultation=referral.consultation, referrals=[referral]) == 1
+
+    mails = {m.to[0]: m for m in OutboundEmail.objects.filter(category="consultations.reminder")}
+    assert sorted(mails) == sorted(["registrator@nacka.example.se", respondent.email])  # the mailbox once
+    registry_mail = mails["registrator@nacka.example.se"]
+    assert "Personliga inloggningslänkar" in registry_mail.body_text and str(respondent) in registry_mail.body_text
+    link = _link(registry_mail)
+    query = dict(part.split("=", 1) for part in urlsplit(link).query.split("&"))
+    registry_user = login_link_user(query["sesame"], grant=query["grant"])
+    assert registry_user is not None and registry_user.email == "registrator@nacka.example.se"
+    assert Membership.objects.get(user=registry_user, organisation=municipality).role == Membership.Role.REGISTRY
