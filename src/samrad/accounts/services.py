@@ -210,7 +210,11 @@ def login_link_request(*, email: str, request_ip: str, next_url: str = "") -> Lo
       so a stranger's requests can use up the mails but never leave the owner without a link.
 
     Known and unknown addresses take the same path as far as possible (the same counters, one look-up) and get
-    the same answer, so the answer never tells whether an account exists."""
+    the same answer, so the answer never tells whether an account exists.
+
+    An organisation's registry address gets a link too, even if nobody ever made its account: it is given one,
+    with the registry role (accounts.registry). The link goes to that mailbox, whose reader is the organisation's
+    own gatekeeper, so asking for it gives the asker nothing."""
     address = email.strip()
     key = address.lower()
     if throttle_hit(scope="login_link.client", value=request_ip, rate=settings.LOGIN_LINK_CLIENT_RATE):
