@@ -278,4 +278,7 @@ def login_link_redeem(*, request: HttpRequest, token: str | None, grant: str | N
         if user is None:
             return None
         login(request, user)
+        if grant:
+            # A link that lived for days (a registry's, a pass-on's): who used it, and until when it was valid.
+            audit_record(actor=user, action="accounts.grant_link_used", target=user, changes={"valid_until": grant})
     return user

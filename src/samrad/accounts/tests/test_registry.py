@@ -158,6 +158,7 @@ def test_a_grant_link_goes_through_the_confirm_step_and_is_spent_by_logging_in(c
     response = client.post(parts.path, data)
     assert response.status_code == 302 and response["Location"] == "/konto/"
     assert client.session.get("_auth_user_id") == str(user.pk)
+    assert AuditEvent.objects.filter(action="accounts.grant_link_used", actor_id=user.pk).count() == 1
 
     client.logout()
     assert client.post(parts.path, data).status_code == 410  # spent
