@@ -157,3 +157,17 @@ def test_the_profile_links_gatekeepers_to_their_people_page(client, nacka, regis
         reverse("accounts:organisation_people", args=[nacka.pk])
         in client.get(reverse("accounts:profile")).content.decode()
     )
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_the_people_page_takes_the_same_queries_however_many_people(client, nacka, registry, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(count):
+        membership = MembershipFactory.create(organisation=nacka)
+        Delegation.objects.create(consultation=ConsultationFactory.create(), organisation=nacka, user=membership.user)
+    client.force_login(registry)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:organisation_people", args=[nacka.pk])).status_code == 200
+    assert len(queries) == 9, [q["sql"] for q in queries]  # session, user, permission, page, messages: fixed
