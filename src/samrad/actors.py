@@ -16,8 +16,14 @@ type Actor = Any
 PLATFORM_STAFF = "samrad.platform_staff"
 # A coordinator at any organisation (or staff): runs consultations and dialogues, curates the register.
 COORDINATE = "samrad.coordinate"
-# A member of the organisation given as the object (or staff): decides where its mail goes.
+# A coordinator or the registry of the organisation given as the object (or staff): decides where its mail goes.
 ACT_FOR_ORGANISATION = "organisations.act_for"
+# A coordinator or the registry of the organisation given as the object (or staff): invites its people, gives and
+# takes their roles, removes them.
+MANAGE_PEOPLE = "accounts.manage_people"
+# A coordinator or the registry of the organisation given as the object (or staff): passes a consultation on to
+# colleagues (consultations.delegation).
+DELEGATE = "consultations.delegate"
 
 
 def is_system(actor: Actor) -> bool:

@@ -143,6 +143,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 SESAME_MAX_AGE = env.int("LOGIN_LINK_MAX_AGE", default=60 * 60 * 24)  # seconds a login link stays valid
 SESAME_ONE_TIME = True
+# The longest a grant link (the registry's link in an invitation, valid until the deadline) may live, in seconds.
+LOGIN_LINK_GRANT_MAX_AGE = env.int("LOGIN_LINK_GRANT_MAX_AGE", default=60 * 60 * 24 * 60)
 SESAME_TOKEN_NAME = "sesame"  # noqa: S105 - the query parameter name, not a secret
 # Login-link limits (accounts.services.login_link_request). Rates are "count/period": "5/h", "300/h", "10/15m".
 # Mails to one address; over it nothing more is sent while the newest link is unused and valid (the page answers

@@ -61,3 +61,22 @@ class StaffLoginForm(DesignSystemFormMixin, AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+ROLE_CHOICES = [
+    ("respondent", _("Respondent: drafts and submits the organisation’s answers")),
+    ("coordinator", _("Coordinator: also runs consultations and manages the organisation’s people")),
+]
+
+
+class PersonInviteForm(DesignSystemFormMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Colleague’s e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial="respondent")
+
+
+class PersonRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=ROLE_CHOICES)

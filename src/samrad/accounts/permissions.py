@@ -11,7 +11,11 @@ from typing import Any
 from django.contrib.auth.backends import BaseBackend
 
 from samrad.accounts.models import Membership
-from samrad.actors import ACT_FOR_ORGANISATION, COORDINATE, PLATFORM_STAFF, is_platform_staff
+from samrad.accounts.selectors import gatekeeper_memberships
+from samrad.actors import ACT_FOR_ORGANISATION, COORDINATE, DELEGATE, MANAGE_PEOPLE, PLATFORM_STAFF, is_platform_staff
+
+# Asked of an organisation: its own gatekeepers (coordinators and its current registry) and platform staff say yes.
+GATEKEEPER_PERMISSIONS = frozenset({ACT_FOR_ORGANISATION, MANAGE_PEOPLE, DELEGATE})
 
 
 class RolePermissionBackend(BaseBackend):
@@ -24,10 +28,12 @@ class RolePermissionBackend(BaseBackend):
             return (
                 is_platform_staff(user_obj) or _memberships(user_obj).filter(role=Membership.Role.COORDINATOR).exists()
             )
-        if perm == ACT_FOR_ORGANISATION:
+        if perm in GATEKEEPER_PERMISSIONS:
             if obj is None or getattr(obj, "pk", None) is None:
                 return False
-            return is_platform_staff(user_obj) or _memberships(user_obj).filter(organisation_id=obj.pk).exists()
+            return (
+                is_platform_staff(user_obj) or gatekeeper_memberships(user_obj).filter(organisation_id=obj.pk).exists()
+            )
         return False
 
 

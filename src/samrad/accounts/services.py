@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from samrad.accounts.login_links import login_link_url, login_link_user, login_link_validity_text
 from samrad.accounts.models import Membership, User
-from samrad.accounts.selectors import user_find_by_email, user_is_coordinator, user_is_coordinator_of, users_with_email
+from samrad.accounts.selectors import user_find_by_email, user_is_coordinator, users_with_email
 from samrad.accounts.throttles import mark_get, mark_set, throttle_hit, throttle_reached
-from samrad.actors import Actor
+from samrad.actors import MANAGE_PEOPLE, Actor, may
 from samrad.audit.services import audit_record, model_changes
 from samrad.notifications.services import email_enqueue
 from samrad.organisations.models import Organisation
@@ -59,11 +59,14 @@ def user_create(
     last_name: str = "",
     is_staff: bool = False,
     password: str | None = None,
+    for_organisation: Organisation | None = None,
 ) -> User:
-    """Create a person's account. Coordinators may create accounts (to invite people); only the system or a
-    superuser may create staff. Without a password the account logs in by link only."""
+    """Create a person's account. Coordinators may create accounts (to invite people), and so may the gatekeepers
+    of `for_organisation` (its registry) when inviting a colleague there; only the system or a superuser may
+    create staff. Without a password the account logs in by link only."""
     if not _is_system(actor):
-        if not user_is_coordinator(actor):
+        inviting = for_organisation is not None and may(actor, MANAGE_PEOPLE, for_organisation)
+        if not (inviting or user_is_coordinator(actor)):
             raise PermissionDenied(_("Only coordinators may create accounts."))
         if is_staff and not actor.is_superuser:
             raise PermissionDenied(_("Only an administrator may create staff accounts."))
@@ -112,32 +115,38 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
 
 
 def _may_grant(actor: Actor, organisation: Organisation, role: str) -> bool:
-    """Roles at an organisation are given by the system, platform staff or that organisation's own coordinators:
-    a role gives access to the organisation's drafts, so a coordinator elsewhere must never be able to give one."""
-    return _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, organisation)
+    """Roles at an organisation are given by the system, platform staff or that organisation's own gatekeepers
+    (its coordinators and its registry): a role gives access to the organisation's drafts, so a coordinator
+    elsewhere must never be able to give one. The registry role follows the registry address and is given by
+    the system alone (accounts.registry)."""
+    if role == Membership.Role.REGISTRY:
+        return _is_system(actor)
+    return _is_system(actor) or may(actor, MANAGE_PEOPLE, organisation)
 
 
 @transaction.atomic
-def membership_add(*, actor: Actor, user: User, organisation: Organisation, role: str) -> Membership:
-    """Give `user` a role at `organisation`; if they already belong to it, change their role."""
+def membership_add(
+    *, actor: Actor, user: User, organisation: Organisation, role: str, via_pass_on: bool = False
+) -> Membership:
+    """Give `user` a role at `organisation`; if they already belong to it, change their role. `via_pass_on`
+    marks a new respondent membership as given by passing a consultation on (it never changes an existing one)."""
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     if not _may_grant(actor, organisation, role):
         raise PermissionDenied(_("You may not give people this role at this organisation."))
     membership = Membership.objects.select_for_update().filter(user=user, organisation=organisation).first()
     if membership is None:
-        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
-        audit_record(
-            actor=actor,
-            action="accounts.membership_added",
-            target=membership,
-            changes={"user": [None, user.pk], "organisation": [None, organisation.pk], "role": [None, role]},
-        )
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role, via_pass_on=via_pass_on)
+        changes = {"user": [None, user.pk], "organisation": [None, organisation.pk], "role": [None, role]}
+        if via_pass_on:
+            changes["via_pass_on"] = [None, True]
+        audit_record(actor=actor, action="accounts.membership_added", target=membership, changes=changes)
         return membership
     if membership.role != role:
         previous = membership.role
         membership.role = role
-        membership.save(update_fields=["role"])
+        membership.via_pass_on = False  # a role given on purpose outlives any pass-on
+        membership.save(update_fields=["role", "via_pass_on"])
         audit_record(
             actor=actor,
             action="accounts.membership_role_changed",
@@ -153,7 +162,7 @@ def membership_remove(*, actor: Actor, membership: Membership) -> None:
     membership it is and where is read from the stored row: the caller's instance counts for its key only."""
     membership = Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=membership.pk)
     own = getattr(actor, "pk", None) == membership.user_id
-    if not (own or _is_system(actor) or _is_staff(actor) or user_is_coordinator_of(actor, membership.organisation)):
+    if not (own or _is_system(actor) or may(actor, MANAGE_PEOPLE, membership.organisation)):
         raise PermissionDenied(_("You may not remove people from this organisation."))
     audit_record(
         actor=actor,
@@ -201,7 +210,11 @@ def login_link_request(*, email: str, request_ip: str, next_url: str = "") -> Lo
       so a stranger's requests can use up the mails but never leave the owner without a link.
 
     Known and unknown addresses take the same path as far as possible (the same counters, one look-up) and get
-    the same answer, so the answer never tells whether an account exists."""
+    the same answer, so the answer never tells whether an account exists.
+
+    An organisation's registry address gets a link too, even if nobody ever made its account: it is given one,
+    with the registry role (accounts.registry). The link goes to that mailbox, whose reader is the organisation's
+    own gatekeeper, so asking for it gives the asker nothing."""
     address = email.strip()
     key = address.lower()
     if throttle_hit(scope="login_link.client", value=request_ip, rate=settings.LOGIN_LINK_CLIENT_RATE):
@@ -209,6 +222,11 @@ def login_link_request(*, email: str, request_ip: str, next_url: str = "") -> Lo
     over_pair = throttle_hit(
         scope="login_link.client_address", value=f"{request_ip}\n{key}", rate=settings.LOGIN_LINK_CLIENT_ADDRESS_RATE
     )
+    # An organisation's registry address may ask too: whoever reads that mailbox is its gatekeeper, so the
+    # address gets an account and the registry role first (and an address that is no longer a registry loses it).
+    from samrad.accounts.registry import registry_access_refresh_for
+
+    registry_access_refresh_for(address)
     user = user_find_by_email(address)
     if user is None:
         return LoginLinkOutcome.ACCEPTED
@@ -244,20 +262,23 @@ def login_link_send(*, user: User, next_url: str = "") -> None:
     )
 
 
-def login_link_redeem(*, request: HttpRequest, token: str | None) -> User | None:
+def login_link_redeem(*, request: HttpRequest, token: str | None, grant: str | None = None) -> User | None:
     """Log in with a link's token and use the token up. None if it is expired, used, tampered with or belongs
-    to a deactivated account."""
+    to a deactivated account. `grant` is a grant link's end (see login_links)."""
     if not token:
         return None
     with transaction.atomic():
-        user = login_link_user(token)
+        user = login_link_user(token, grant=grant)
         if user is None:
             return None
         # Two clicks racing on one link: the second waits for this lock, then finds the token spent (logging
         # in below changes last_login, which the token is bound to).
         list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
-        user = login_link_user(token)
+        user = login_link_user(token, grant=grant)
         if user is None:
             return None
         login(request, user)
+        if grant:
+            # A link that lived for days (a registry's, a pass-on's): who used it, and until when it was valid.
+            audit_record(actor=user, action="accounts.grant_link_used", target=user, changes={"valid_until": grant})
     return user

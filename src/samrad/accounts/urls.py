@@ -12,4 +12,15 @@ urlpatterns = [
     path("logga-in/losenord/", views.PasswordLoginView.as_view(), name="password_login"),
     path("lank/", views.login_link, name="login_link"),
     path("logga-ut/", LogoutView.as_view(), name="logout"),
+    path("organisationer/<int:pk>/personer/", views.organisation_people, name="organisation_people"),
+    path(
+        "organisationer/<int:pk>/personer/<int:membership_pk>/roll/",
+        views.organisation_person_role,
+        name="organisation_person_role",
+    ),
+    path(
+        "organisationer/<int:pk>/personer/<int:membership_pk>/ta-bort/",
+        views.organisation_person_remove,
+        name="organisation_person_remove",
+    ),
 ]

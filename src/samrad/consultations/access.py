@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from samrad.accounts.models import Membership
+from samrad.accounts.selectors import valid_memberships
 from samrad.consultations.models import Consultation, Referral, Response
 
 PUBLIC_STATUSES = (
@@ -18,7 +19,7 @@ PUBLIC_STATUSES = (
 
 
 def _org_ids(user: Any, role: str | None = None) -> QuerySet[Membership, Any]:
-    memberships = Membership.objects.filter(user=user, user__is_active=True)
+    memberships = valid_memberships().filter(user=user, user__is_active=True)
     if role is not None:
         memberships = memberships.filter(role=role)
     return memberships.values("organisation_id")

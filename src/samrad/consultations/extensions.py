@@ -51,7 +51,12 @@ def _notify(
     recipients = [referral.organisation.registry_email, *(person.email for person in people)]
     if request.requested_by is not None and request.requested_by.is_active:
         recipients.append(request.requested_by.email)
-    recipients = [address for address in recipients if address]
+    # Each address once, however often it appears (the registry mailbox is also a member of the body).
+    unique: dict[str, str] = {}
+    for address in recipients:
+        if address:
+            unique.setdefault(address.lower(), address)
+    recipients = list(unique.values())
     if not recipients:
         return
     email_enqueue_template(

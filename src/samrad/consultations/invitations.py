@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext as _
 
-from samrad.accounts.login_links import login_link_url, login_link_validity_text
+from samrad.accounts.login_links import grant_link_until, login_link_url, login_link_validity_text
 from samrad.accounts.models import Membership, User
+from samrad.accounts.registry import registry_access_ensure
 from samrad.accounts.selectors import user_find_by_email
 from samrad.accounts.services import membership_add, user_create
 from samrad.actors import Actor
@@ -172,6 +173,33 @@ def referral_people_preview(organisation: Organisation) -> list[User]:
     return sorted(people.values(), key=lambda user: (user.email, user.pk or 0))
 
 
+def registry_user_ids(organisation: Organisation) -> set[int]:
+    """The accounts behind the organisation's registry mailbox: they get the registry's e-mail, not a personal
+    one."""
+    address = organisation.registry_email
+    if not address:
+        return set()
+    return set(
+        Membership.objects.filter(organisation=organisation, role=Membership.Role.REGISTRY).values_list(
+            "user_id", flat=True
+        )
+    ) | set(User.objects.filter(email__iexact=address).values_list("pk", flat=True))
+
+
+def registry_context(consultation: Consultation, referral: Referral, people: list[User]) -> dict[str, Any]:
+    """What the registry's e-mail says is true for it: who has personal links, and a grant link (valid until the
+    deadline, see accounts.login_links) with which the mailbox can pass the consultation on, answer, decline or
+    ask for more time. Without a registry account (deactivated) there is no link."""
+    registry_user = registry_access_ensure(referral.organisation)
+    context: dict[str, Any] = {"people_with_links": [str(person) for person in people]}
+    if registry_user is not None:
+        until = grant_link_until(effective_deadline(referral, consultation))
+        path = reverse("consultations:pass_on", args=[consultation.pk, referral.organisation.pk])
+        context["registry_link"] = login_link_url(registry_user, next_url=path, valid_until=until)
+        context["registry_link_until"] = timezone.localtime(until)
+    return context
+
+
 # --- Invitations -------------------------------------------------------------------------------------------
 
 
@@ -272,19 +300,30 @@ def invitation_emails(
         attachments.append(shared.letter_attachment)
     next_url = respond_path(consultation, referral.organisation)
     validity = login_link_validity_text()
+    # The accounts behind the registry mailbox get the registry's e-mail, not a personal one as well.
+    registry_ids = registry_user_ids(referral.organisation)
     if preview:
         people = referral_people_preview(referral.organisation)
     else:
         people = referral_people(actor=actor, organisation=referral.organisation)
+    people = [person for person in people if person.pk is None or person.pk not in registry_ids]
     emails: list[InvitationEmail] = []
     registry = referral.organisation.registry_email
     if registry:
+        if preview:  # the registry's own link is minted (and its account made) only when it is sent
+            access: dict[str, Any] = {
+                "people_with_links": [str(person) for person in people],
+                "registry_link": PREVIEW_LOGIN_LINK,
+                "registry_link_until": timezone.localtime(grant_link_until(effective_deadline(referral, consultation))),
+            }
+        else:
+            access = registry_context(consultation, referral, people)
         emails.append(
             InvitationEmail(
                 to=[registry],
                 template=template,
-                # `people`: who gets a personal link, so that the registry's text can say so truthfully.
-                context={**context, "personal": False, "people": people},
+                # Who gets a personal link and what the registry's own link can do, so that its text is true.
+                context={**context, "personal": False, "people": people, **access},
                 attachments=attachments,
                 reply_to=shared.reply_to,
                 dedupe_key=f"consultations.invitation:{referral.pk}:registry",

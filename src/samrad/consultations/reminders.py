@@ -26,6 +26,8 @@ from samrad.consultations.deadlines import effective_deadline, local_date, local
 from samrad.consultations.invitations import (
     body_context,
     referral_people,
+    registry_context,
+    registry_user_ids,
     respond_path,
     sender_addresses,
     sender_names,
@@ -67,7 +69,10 @@ def _send(
     if ReminderSent.objects.filter(referral=referral, key=key).exists():
         return False
     organisation = referral.organisation
-    people = referral_people(actor=actor, organisation=organisation)
+    registry_ids = registry_user_ids(organisation)
+    people = [
+        person for person in referral_people(actor=actor, organisation=organisation) if person.pk not in registry_ids
+    ]
     if not organisation.registry_email and not people:
         return False
     deadline = effective_deadline(referral, consultation)
@@ -89,7 +94,7 @@ def _send(
             email_enqueue_template(
                 to=[organisation.registry_email],
                 template=template,
-                context={**context, "personal": False},
+                context={**context, "personal": False, **registry_context(consultation, referral, people)},
                 reply_to=reply_to,
                 category="consultations.reminder",
                 dedupe_key=f"consultations.reminder:{referral.pk}:{key}:registry",

@@ -60,12 +60,15 @@ def _check_can_curate(actor: Actor) -> None:
 
 def _check_can_direct_mail(actor: Actor, organisation: Organisation) -> None:
     """Where an organisation's mail goes (its registry address, its contact people) decides who receives its
-    invitations, receipts and personal login links: only the organisation's own members, platform staff or the
-    system may change it. Otherwise any coordinator could route another body's mail, and through the invitations
-    a respondent membership of it, to themselves."""
+    invitations, receipts and personal login links: only the organisation's own coordinators and registry,
+    platform staff or the system may change it (a respondent may not). Otherwise any coordinator could route
+    another body's mail, and through the invitations a respondent membership of it, to themselves."""
     if not may(actor, ACT_FOR_ORGANISATION, organisation):
         raise PermissionDenied(
-            _("Only the organisation's own members or platform staff may change where its mail goes.")
+            _(
+                "Only the organisation's own coordinators, its registry or platform staff may change where its "
+                "mail goes."
+            )
         )
 
 

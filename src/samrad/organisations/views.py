@@ -62,8 +62,8 @@ def _contact_or_404(pk: int, contact_pk: int) -> ContactPerson:
 
 # Shown instead of the contact-person controls, and as the refusal, to coordinators of other organisations.
 CONTACTS_REFUSAL = gettext_lazy(
-    "Only the organisation's own members or platform staff may change its contact people, because they receive "
-    "its mail."
+    "Only the organisation's own coordinators, its registry or platform staff may change its contact people, "
+    "because they receive its mail."
 )
 
 

@@ -85,8 +85,16 @@ def test_opening_invites_the_registry_and_each_person_with_a_personal_link(
         assert draft.title in message.body_html
 
     registry = messages["registrator@nacka.example.se"]
-    assert "sesame=" not in registry.body_text  # the registry's copy has no login link
-    assert respond_path in registry.body_text
+    # The registry's copy says truthfully who has personal links, and carries the mailbox's own grant link (valid
+    # until the deadline) to the page where it passes the consultation on.
+    assert "Personliga inloggningslänkar" in registry.body_text
+    assert "karin.berg@nacka.example.se" not in registry.to
+    registry_link = next(word for word in registry.body_text.split() if "sesame=" in word)
+    registry_query = parse_qs(urlsplit(registry_link).query)
+    assert registry_query["next"] == [reverse("consultations:pass_on", args=[draft.pk, nacka.pk])]
+    registry_user = login_link_user(registry_query["sesame"][0], grant=registry_query["grant"][0])
+    assert registry_user is not None and registry_user.email == "registrator@nacka.example.se"
+    assert Membership.objects.get(user=registry_user).role == Membership.Role.REGISTRY
 
     personal = messages["anna@nacka.example.se"]
     link = next(word for word in personal.body_text.split() if "sesame=" in word)
@@ -101,6 +109,9 @@ def test_opening_invites_the_registry_and_each_person_with_a_personal_link(
     assert Membership.objects.get(user=karin).role == Membership.Role.RESPONDENT
     assert AuditEvent.objects.filter(action="accounts.user_created", object_id=str(karin.pk)).exists()
     assert AuditEvent.objects.filter(action="accounts.membership_added").exists()
+    # Both personal recipients are named to the registry.
+    assert "anna@nacka.example.se" in registry.body_text or "Anna" in registry.body_text
+    assert "Karin Berg" in registry.body_text
     karins_link = next(w for w in messages["karin.berg@nacka.example.se"].body_text.split() if "sesame=" in w)
     assert login_link_user(parse_qs(urlsplit(karins_link).query)["sesame"][0]) == karin
     assert AuditEvent.objects.filter(action="consultation.invitations_sent").count() == 1

@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 
 from samrad.consultations.receipts import RECEIPT_NUMBER_PATTERN
 from samrad.consultations.views import answer_pdfs
+from samrad.consultations.views import delegation as delegation_views
 from samrad.consultations.views import respond as views
 
 
@@ -44,6 +45,12 @@ urlpatterns = [
         "<int:pk>/svar/<int:organisation_pk>/bilagor/<int:attachment_pk>/ta-bort/",
         views.attachment_remove,
         name="attachment_remove",
+    ),
+    path("<int:pk>/svar/<int:organisation_pk>/vidarebefordra/", delegation_views.pass_on, name="pass_on"),
+    path(
+        "<int:pk>/svar/<int:organisation_pk>/vidarebefordra/<int:delegation_pk>/aterkalla/",
+        delegation_views.pass_on_withdraw,
+        name="pass_on_withdraw",
     ),
     path("<int:pk>/svar/<int:organisation_pk>/skicka/", views.submit, name="submit"),
     path("<int:pk>/svar/<int:organisation_pk>/avsta/", views.decline, name="decline"),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from samrad.actors import DELEGATE
 from samrad.consultations import access, responses, selectors_responses
 from samrad.consultations.extensions import extension_request
 from samrad.consultations.forms.respond import (
@@ -239,6 +240,7 @@ def _page_context(
         "cosigner_candidates": selectors_responses.signatory_candidates(target=target),
         "cosigner_search": SignatorySearchForm(),
         "extension_requests": selectors_responses.extension_requests_for(target.referral),
+        "may_pass_on": target.referral is not None and request.user.has_perm(DELEGATE, target.organisation),
     }
 
 

@@ -14,6 +14,10 @@ from samrad.organisations.tests.factories import ContactPersonFactory, Organisat
 
 pytestmark = pytest.mark.django_db
 
+MAIL_REFUSAL = (
+    "Bara organisationens egna handläggare, dess registratur eller plattformens personal får ändra vart dess post går."
+)
+
 
 @pytest.fixture
 def staff_client(client, coordinator):
@@ -235,7 +239,7 @@ def test_another_organisations_coordinator_cannot_redirect_its_mail_through_the_
         reverse("organisations:edit", args=[org.pk]), edit_data(org, registry_email="kapad@example.se")
     )
     assert response.status_code == 403
-    assert "Bara organisationens egna medlemmar eller plattformens personal" in response.text
+    assert "Bara organisationens egna handläggare, dess registratur eller plattformens personal" in response.text
     assert 'value="kapad@example.se"' in response.text  # what was typed is kept on the page
     org.refresh_from_db()
     assert org.registry_email == before
@@ -264,7 +268,7 @@ def test_a_refused_contact_person_shows_the_reason_on_the_form_and_keeps_what_wa
     html = response.content.decode()
     assert response.status_code == 403
     assert 'id="error-summary"' in html  # the form page, not a bare "403 Forbidden"
-    assert "Bara organisationens egna medlemmar eller plattformens personal får ändra vart dess post går." in html
+    assert MAIL_REFUSAL in html
     for value in typed.values():
         assert f'value="{value}"' in html
     assert not ContactPerson.objects.filter(organisation=org).exists()
@@ -404,7 +408,7 @@ def test_checking_a_file_that_redirects_another_organisations_mail_shows_why_on_
         problems = response.context["result"].problems
         assert [(p.line, p.column) for p in problems] == [(2, "registry_email")]
         html = response.content.decode()
-        assert "Bara organisationens egna medlemmar eller plattformens personal får ändra vart dess post går." in html
+        assert MAIL_REFUSAL in html
     assert Organisation.objects.get(municipality_code="0180").registry_email != "kapad@example.se"
 
 
@@ -438,9 +442,7 @@ def test_removing_another_organisations_contact_is_refused_with_its_reason(staff
     contact = ContactPersonFactory.create(organisation=org)
     response = staff_client.post(reverse("organisations:contact_remove", args=[org.pk, contact.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("organisations:detail", args=[org.pk])
-    assert "Bara organisationens egna medlemmar eller plattformens personal får ändra vart dess post går." in (
-        response.content.decode()
-    )
+    assert MAIL_REFUSAL in (response.content.decode())
     assert ContactPerson.objects.filter(pk=contact.pk).exists()
 
 
