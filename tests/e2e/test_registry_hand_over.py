@@ -4,14 +4,18 @@
 2. the invitation reaches the registry through the outbox and a real SMTP server on 127.0.0.1, saying truthfully
    that nobody has a personal link, and carrying the mailbox's own link (valid until the deadline);
 3. the registry follows it, confirms, and passes the consultation on to a colleague;
-4. the colleague follows the link in their own e-mail, drafts the answer and submits it.
+4. the colleague follows the link in their own e-mail, drafts the answer and submits it;
+5. the answer is rendered as a PDF in the background and the senders' registry receives the notice with it attached;
+6. the coordinator opens the answer from the "Svar" tab and reads every answer to the question.
 
-Registry and colleague use the keyboard alone; axe-core checks every page on the way.
+Registry, colleague and coordinator use the keyboard alone; axe-core checks every page on the way.
 """
 
 import re
+import time
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 from test_consultation_journey import follow, open_consultation_as_coordinator, wait_until_saved
 
@@ -68,6 +72,18 @@ def link_to(smtp_server, address: str, count: int) -> tuple[str, str]:
     match = LOGIN_LINK.search(body)
     assert match, f"No login link in the message to {address}:\n{body}"
     return body, match.group(0)
+
+
+def message_to(smtp_server, address: str, subject_part: str, timeout: float = 15.0):
+    """The message to `address` whose subject contains `subject_part`, once the SMTP server has it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        run_queued_tasks()
+        found = [m for m in smtp_server.wait_for_messages(1) if address in m.envelope_to and subject_part in m.subject]
+        if found or time.monotonic() > deadline:
+            assert found, f"No message to {address} about {subject_part!r}"
+            return found[0]
+        time.sleep(0.2)
 
 
 def fits_320_px(page) -> None:
@@ -147,3 +163,36 @@ def test_a_registry_only_organisation_passes_the_consultation_on_and_the_colleag
     submission = Submission.objects.get(response__organisation=nacka, response__consultation=consultation)
     assert submission.content["answers"][0]["text"] == ANSWER
     assert Referral.objects.get(pk=hand_over["referral"].pk).status == Referral.Status.SUBMITTED
+
+    # 5. The answer becomes a PDF in the background; the senders' registry is told, with the PDF to file.
+    notice = message_to(smtp_server, "registrator@regionstockholm.example.se", "Svar från Nacka kommun")
+    assert "RS 2026/0077" in notice.subject
+    [pdf] = [part for part in notice.message.iter_attachments() if part.get_content_type() == "application/pdf"]
+    assert pdf.get_content().startswith(b"%PDF")
+    submission.refresh_from_db()
+    assert submission.pdf_id is not None
+
+    # 6. The coordinator opens the answer from the "Svar" tab, then every answer to the question.
+    keys = keyboard(page)
+    dashboard = reverse("coordination:dashboard", args=[consultation.pk])
+    page.goto(dashboard)
+    axe.check(page)
+    answer_url = reverse("reading:answer", args=[consultation.pk, submission.receipt_number])
+    keys.tab_to(page.locator(f"main a[href='{answer_url}']"))
+    follow(page, lambda: page.keyboard.press("Enter"), rf"{answer_url}$")
+    axe.check(page)
+    expect(page.locator("main")).to_contain_text(ANSWER)
+    expect(page.locator("main")).to_contain_text(submission.receipt_number)
+    pdf_url = reverse("coordination:submission_pdf", args=[consultation.pk, submission.receipt_number])
+    expect(page.locator(f"main a[href='{pdf_url}']")).to_have_count(1)
+    fits_320_px(page)
+
+    page.goto(dashboard)
+    axe.check(page)
+    per_question = reverse("reading:question", args=[consultation.pk, question.pk])
+    keys.tab_to(page.locator(f"main a[href='{per_question}']"))
+    follow(page, lambda: page.keyboard.press("Enter"), rf"{per_question}$")
+    axe.check(page)
+    expect(page.locator("main")).to_contain_text(ANSWER)
+    expect(page.locator("main")).to_contain_text("Nacka kommun")
+    fits_320_px(page)
