@@ -10,12 +10,15 @@ from collections.abc import Callable
 from typing import IO, Any
 
 from django.db import transaction
+from django.urls import reverse
 
 from samrad.accounts.login_links import login_link_url
 from samrad.accounts.models import Membership, User
+from samrad.accounts.registry import registry_login_link
 from samrad.accounts.services import membership_add, user_create
 from samrad.audit.services import audit_record
 from samrad.consultations.demo import consultation_demo_load
+from samrad.consultations.models import Consultation
 from samrad.dialogue.demo import dialogue_demo_load
 from samrad.library.demo import library_demo_load
 from samrad.organisations.importing import default_register_path, import_register_file
@@ -144,4 +147,25 @@ def demo_load(*, stdout: IO[str] | Any = None) -> list[tuple[str, str]]:
         library_demo_load(actor=DEMO_ACTOR)
         people.append(("Administrator (Django admin at /admin/): admin@samrad.example", _administrator()))
     say(f"Organisations in the register: {Organisation.objects.count()}")
-    return [(label, login_link_url(user)) for label, user in people]
+    links = [(label, login_link_url(user)) for label, user in people]
+    return [*links, *_registry_links(consultation)]
+
+
+# Municipalities known only by their registry address, as most are: the demo prints the link their registry
+# would find in its invitation (valid until the deadline), to pass the consultation on to a colleague or answer.
+REGISTRY_DEMO_CODES = ["0183"]  # Sundbyberg: nobody there has an account
+
+
+def _registry_links(consultation: Consultation) -> list[tuple[str, str]]:
+    links = []
+    for code in REGISTRY_DEMO_CODES:
+        organisation = Organisation.objects.get(municipality_code=code)
+        link = registry_login_link(
+            organisation,
+            next_url=reverse("consultations:pass_on", args=[consultation.pk, organisation.pk]),
+            valid_until=consultation.deadline,
+        )
+        if link is not None:
+            label = f"Registry only (registratur), {organisation.name}: {organisation.registry_email}"
+            links.append((f"{label} — valid until the last day to answer", link))
+    return links

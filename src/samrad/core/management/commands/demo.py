@@ -38,7 +38,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.MIGRATE_HEADING("Samråd demo"))
         links = demo_load(stdout=self.stdout)
         self.stdout.write("")
-        self.stdout.write(self.style.MIGRATE_HEADING("Login links (each works once, for 24 hours):"))
+        self.stdout.write(self.style.MIGRATE_HEADING("Login links (each works once; a person's for 24 hours):"))
         for label, url in links:
             self.stdout.write(f"  {label}\n    {url}")
         self.stdout.write("")
