@@ -66,6 +66,8 @@ def test_the_registry_passes_on_to_two_colleagues_one_new_one_known(referral, re
     mails = OutboundEmail.objects.filter(category="consultations.passed_on").order_by("pk")
     assert [m.to for m in mails] == [["sara@nacka.example.se"], ["erik@nacka.example.se"]]
     assert "Vidarebefordrad till dig" in mails[0].subject
+    # Like every e-mail about a consultation, its subject starts with the reference (and the senders' case numbers).
+    assert mails[0].subject.startswith(f"Remiss {referral.consultation.reference_number}")
     link = _link(mails[0])
     assert f"next=%2Fremisser%2F{referral.consultation_id}%2Fsvar%2F{municipality.pk}%2F" in link
     assert AuditEvent.objects.filter(action="consultation.passed_on").count() == 2
