@@ -3,6 +3,7 @@ the invitation's preview, built by the same function that sends."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from samrad.audit.models import AuditEvent
 from samrad.consultations import responses, services
 from samrad.consultations.deadlines import local_date
 from samrad.consultations.extensions import extension_grant_direct
-from samrad.consultations.invitations import invitation_emails
+from samrad.consultations.invitations import PREVIEW_LOGIN_LINK, invitation_emails
 from samrad.consultations.letters import consultation_letter_set
 from samrad.consultations.lifecycle import consultation_transition
 from samrad.consultations.models import Consultation, ConsultationSender, Referral, Stance
@@ -317,7 +318,11 @@ def test_the_preview_is_what_the_registry_receives(client, coordinator, jointly,
     services.consultation_open(actor=coordinator, consultation=jointly)
     send_invitations(jointly)
     sent = OutboundEmail.objects.get(to=["registrator@nacka.example.se"])
-    assert (sent.subject, sent.body_text, sent.body_html) == (rendered.subject, rendered.text, rendered.html)
+    # The same message, except that the registry's own login link is minted only when it is sent.
+    link = re.compile(r"https?://[^\s\"<]+/konto/lank/\?[^\s\"<]+")
+    assert link.search(sent.body_text)
+    sent_text, sent_html = (link.sub(PREVIEW_LOGIN_LINK, body) for body in (sent.body_text, sent.body_html))
+    assert (sent.subject, sent_text, sent_html) == (rendered.subject, rendered.text, rendered.html)
     assert [a["filename"] for a in sent.attachments] == [a.filename for a in previewed.attachments]
     assert any(a.filename.startswith("missiv-") for a in previewed.attachments)
     # the page shows that same message: subject, attachments and the people who get a personal version
