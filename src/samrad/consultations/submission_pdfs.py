@@ -38,6 +38,9 @@ DEFAULT_MAX_CHARS = 200_000
 SWEEP_BATCH = 100
 # A submission younger than this is left to the job its commit queued.
 SWEEP_GRACE = dt.timedelta(minutes=2)
+# The sweep tries again for a week, newest first, so that answers whose rendering keeps failing neither take the
+# batch from newer ones nor run for ever; the queue's failed results (and the log) show them to the operator.
+SWEEP_MAX_AGE = dt.timedelta(days=7)
 TEMPLATE = "consultations/pdf/submission.html"
 
 
@@ -46,14 +49,10 @@ def _max_chars() -> int:
 
 
 def sender_case_numbers(submission: Submission) -> list[dict[str, str]]:
-    """The sending organisations' own case numbers for the consultation: [{"sender", "case_number"}].
-
-    Hook: the senders' own case numbers (diarienummer per sender) are added by another part of the platform;
-    until then this lists each sender with an empty case number, which the document leaves out."""
+    """The sending organisations' own case numbers (diarienummer) for the consultation: [{"sender",
+    "case_number"}]; a sender without one has an empty case number, which the document leaves out."""
     links = submission.response.consultation.sender_links.select_related("organisation").order_by("order", "pk")
-    return [
-        {"sender": link.organisation.name, "case_number": str(getattr(link, "case_number", "") or "")} for link in links
-    ]
+    return [{"sender": link.organisation.name, "case_number": link.case_number} for link in links]
 
 
 def _capped_answers(content: dict[str, Any], budget: int) -> tuple[list[dict[str, Any]], bool]:
@@ -168,8 +167,10 @@ def submission_pdf_queue(submission_id: int) -> None:
 def submission_pdfs_missing(*, now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(
-        Submission.objects.filter(pdf__isnull=True, submitted_at__lt=now - SWEEP_GRACE)
-        .order_by("submitted_at", "pk")
+        Submission.objects.filter(
+            pdf__isnull=True, submitted_at__lt=now - SWEEP_GRACE, submitted_at__gte=now - SWEEP_MAX_AGE
+        )
+        .order_by("-submitted_at", "-pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
 

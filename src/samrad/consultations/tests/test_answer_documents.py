@@ -188,6 +188,7 @@ def test_the_sweep_renders_what_a_lost_job_left_without_a_pdf(respondent, consul
     DBTaskResult.objects.filter(task_path=render_submission_pdf.module_path).delete()  # the job was lost
 
     assert submission_pdfs_sweep() == []  # too young: its own job may still come
+    assert submission_pdfs_sweep(now=timezone.now() + timezone.timedelta(days=8)) == []  # given up after a week
     later = timezone.now() + timezone.timedelta(minutes=3)
     assert submission_pdfs_sweep(now=later) == [submission.pk]
     run_queued_tasks(queue="default")
