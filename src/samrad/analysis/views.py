@@ -16,9 +16,9 @@ from samrad.consultations.models import Consultation
 from samrad.consultations.views.coordination import _page, managed
 from samrad.consultations.views.exports import XLSX_CONTENT_TYPE, _as_download, _file_name
 
-BAR_ROW = 28  # height of one bar's row in the SVG's user units
-LABEL_WIDTH = 190  # room for the stance names on the left
-BAR_WIDTH = 300  # the width of a 100 % bar
+ROW_HEIGHT = 64  # one stance: its name, then its two bars, in the SVG's user units
+BAR_WIDTH = 280  # the width of a 100 % bar
+TEXT_ROOM = 64  # room right of a full bar for its percentage
 
 
 @dataclass(frozen=True)
@@ -26,33 +26,41 @@ class Bar:
     label: str
     percent: float
     weighted_percent: float
-    y: int
+    y: int  # top of the stance's row
     width: float
     weighted_width: float
+
+    @property
+    def text_x(self) -> float:
+        return round(self.width + 6, 1)
+
+    @property
+    def weighted_text_x(self) -> float:
+        return round(self.weighted_width + 6, 1)
 
 
 @dataclass(frozen=True)
 class Chart:
     bars: list[Bar]
     height: int
-    width: int = LABEL_WIDTH + BAR_WIDTH + 60
-    label_width: int = LABEL_WIDTH
+    width: int = BAR_WIDTH + TEXT_ROOM
 
 
 def chart_of(overall: distribution.Distribution) -> Chart:
-    """The geometry of a horizontal bar chart of the shares (a bar per stance, the weighted share below it)."""
+    """The geometry of a horizontal bar chart of the shares: per stance its name, a bar for its share of bodies
+    and one below it for its share weighted by population. Narrow enough to stay readable at 320 px."""
     bars = [
         Bar(
             label=str(line.label).capitalize(),
             percent=line.percent,
             weighted_percent=line.weighted_percent,
-            y=index * BAR_ROW * 2,
+            y=index * ROW_HEIGHT,
             width=round(BAR_WIDTH * line.percent / 100, 1),
             weighted_width=round(BAR_WIDTH * line.weighted_percent / 100, 1),
         )
         for index, line in enumerate(overall.lines)
     ]
-    return Chart(bars=bars, height=len(bars) * BAR_ROW * 2)
+    return Chart(bars=bars, height=len(bars) * ROW_HEIGHT)
 
 
 @managed
