@@ -32,6 +32,7 @@ from samrad.consultations.tests.factories import ConsultationFactory, QuestionFa
 from samrad.consultations.tests.factories_responses import member_of
 from samrad.documents.tests.samples import make_pdf
 from samrad.organisations.models import Group, Organisation
+from samrad.organisations.selectors import kind_filter
 from samrad.organisations.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +152,12 @@ def test_breakdowns_by_kind_count_gotland_in_both_roles_and_by_group(analysed):
     assert table(by_kind["municipality"])["oppose"][:3] == (3, 60.0, 190_000)
     assert by_kind["region"].total == 1 and table(by_kind["region"])["oppose"] == (1, 100.0, 60_000, 100.0, 0)
     assert by_kind["none"].total == 1 and by_kind["none"].missing == 1
+    # The same bodies as the register's own filter by role finds among those counted (not Järfälla).
+    counted = Organisation.objects.exclude(name="Järfälla kommun").filter(
+        referrals__consultation=analysed["consultation"]
+    )
+    for kind in ("municipality", "region"):
+        assert by_kind[kind].total == counted.filter(kind_filter(kind)).count()
     [sodertorn] = item.by_group
     assert sodertorn.label == "Södertörn" and (sodertorn.total, sodertorn.missing) == (2, 1)
     assert table(sodertorn)["support"] == (1, 50.0, 100_000, 100.0, 0)

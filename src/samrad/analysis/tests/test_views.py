@@ -88,3 +88,14 @@ def test_the_page_runs_a_fixed_number_of_queries(
     for name in ("analysis:distributions", "analysis:distributions_xlsx"):
         with django_assert_max_num_queries(16):
             assert client.get(reverse(name, args=[consultation.pk])).status_code == 200
+
+
+def test_a_consultation_without_answers_shows_zeros(client, coordinator, make_consultation):  # noqa: F811
+    consultation = make_consultation(open=True)
+    client.force_login(coordinator)
+    html = client.get(reverse("analysis:distributions", args=[consultation.pk])).text
+    assert "0 organisationer har svarat" in html
+    assert "<td>0</td><td>0,0 %</td><td>0</td><td>0,0 %</td><td>0</td>" in html
+    response = client.get(reverse("analysis:distributions_xlsx", args=[consultation.pk]))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert ("Alla", "Totalt", 0, 0.0, 0, 0.0, 0) in rows
