@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "samrad.documents",
     "samrad.consultations",
     "samrad.dialogue",
+    "samrad.analysis",
     "samrad.library",
     "samrad.api",
     # django-ninja's templates and static files: the API docs' Swagger UI is served from /static/ninja/. After

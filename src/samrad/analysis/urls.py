@@ -1,0 +1,12 @@
+"""The coordinators' analysis of a consultation's answers, mounted at /samordning/ (e.g. /samordning/12/analys/)."""
+
+from django.urls import path
+
+from samrad.analysis import views
+
+app_name = "analysis"
+
+urlpatterns = [
+    path("<int:pk>/analys/", views.distributions, name="distributions"),
+    path("<int:pk>/analys/stallningstaganden.xlsx", views.distributions_xlsx, name="distributions_xlsx"),
+]
