@@ -21,6 +21,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from samrad.consultations.models import Consultation, Question, Referral, Response, ResponseSignatory, Stance
 from samrad.consultations.selectors_reading import (
@@ -179,7 +180,7 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
                     )
                 )
         elif referral.status == Referral.Status.DECLINED:
-            party = Party(name, "declined", _("declined"), "", referral.decline_reason)
+            party = Party(name, "declined", pgettext("compilation", "declined"), "", referral.decline_reason)
             listed.append(party)
             declined.append(party)
         else:
@@ -217,7 +218,7 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
         Count("asked", _("Asked (on the referral list)"), len(referrals)),
         Count("answered", _("Answered, of those asked"), answered_count),
         Count("answered_jointly", _("of which in a joint answer"), jointly),
-        Count("declined", _("Declined"), len(declined)),
+        Count("declined", pgettext("compilation", "Declined"), len(declined)),
         Count("not_answered", _("Did not answer"), len(not_answered)),
         Count("unsolicited", _("Answered unasked"), len(unsolicited)),
         Count("joint", _("Joint answers"), len(joint)),

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
@@ -113,12 +114,16 @@ def compilation_docx(content: Content) -> bytes:
     _docx_toc(document)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    document.add_heading(_("Summary"), level=1)
+    document.add_heading(pgettext("compilation", "Summary"), level=1)
     for block in re.split(r"\n\s*\n", content.summary) if content.summary else []:
         document.add_paragraph(block.strip())
 
     document.add_heading(_("Who was asked and who answered"), level=1)
-    _docx_table(document, [_("Group"), _("Number")], [[line.label, str(line.count)] for line in content.counts])
+    _docx_table(
+        document,
+        [_("Group"), pgettext("compilation", "Number")],
+        [[line.label, str(line.count)] for line in content.counts],
+    )
     if content.referrals:
         document.add_heading(_("The referral list"), level=2)
         _docx_table(
@@ -129,7 +134,9 @@ def compilation_docx(content: Content) -> bytes:
     document.add_heading(_("Answered unasked"), level=2)
     if content.unsolicited:
         _docx_table(
-            document, [_("Respondent"), _("Receipt number")], [[p.name, p.receipt] for p in content.unsolicited]
+            document,
+            [pgettext("compilation", "Respondent"), _("Receipt number")],
+            [[p.name, p.receipt] for p in content.unsolicited],
         )
     else:
         document.add_paragraph(_("None."))
@@ -137,7 +144,7 @@ def compilation_docx(content: Content) -> bytes:
     if content.joint:
         _docx_table(
             document,
-            [_("Respondent"), _("Together with"), _("Receipt number")],
+            [pgettext("compilation", "Respondent"), _("Together with"), _("Receipt number")],
             [[p.name, p.note, p.receipt] for p in content.joint],
         )
     else:
@@ -149,7 +156,7 @@ def compilation_docx(content: Content) -> bytes:
         if part.asks_stance:
             _docx_table(
                 document,
-                [_("Stance"), _("Number"), _("Share")],
+                [_("Stance"), pgettext("compilation", "Number"), _("Share")],
                 [[line.label.capitalize(), str(line.count), _percent(line.percent)] for line in part.distribution]
                 + [[_("Total"), str(part.total), _percent(100.0 if part.total else 0.0)]],
             )
@@ -184,15 +191,20 @@ def compilation_xlsx(content: Content) -> bytes:
     default = workbook.active
     if default is not None:
         workbook.remove(default)
-    overview = _sheet(workbook, _("Summary"), [_("Group"), _("Number")], [40, 12])
+    overview = _sheet(
+        workbook, pgettext("compilation", "Summary"), [_("Group"), pgettext("compilation", "Number")], [40, 12]
+    )
     for line in content.counts:
         overview.append([_xlsx_text(line.label), line.count])
     overview.append([])
-    overview.append([_xlsx_text(_("Summary")), _xlsx_text(content.summary)])
+    overview.append([_xlsx_text(pgettext("compilation", "Summary")), _xlsx_text(content.summary)])
     overview.cell(row=overview.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
 
     respondents = _sheet(
-        workbook, _("Respondents"), [_("Respondent"), _("Outcome"), _("Receipt number"), _("Note")], [40, 24, 22, 50]
+        workbook,
+        _("Respondents"),
+        [pgettext("compilation", "Respondent"), _("Outcome"), _("Receipt number"), _("Note")],
+        [40, 24, 22, 50],
     )
     for party in [*content.referrals, *content.unsolicited]:
         respondents.append(
@@ -202,7 +214,7 @@ def compilation_xlsx(content: Content) -> bytes:
     distribution = _sheet(
         workbook,
         _("Distribution"),
-        [_("Question"), _("Question text"), _("Stance"), _("Number"), _("Share")],
+        [_("Question"), _("Question text"), _("Stance"), pgettext("compilation", "Number"), _("Share")],
         [10, 50, 28, 10, 10],
     )
     for part in content.questions:
@@ -221,7 +233,14 @@ def compilation_xlsx(content: Content) -> bytes:
     answers = _sheet(
         workbook,
         _("Answers"),
-        [_("Question"), _("Respondent"), _("Stance"), _("Receipt number"), _("Channel"), _("Beginning of the answer")],
+        [
+            _("Question"),
+            pgettext("compilation", "Respondent"),
+            _("Stance"),
+            _("Receipt number"),
+            _("Channel"),
+            _("Beginning of the answer"),
+        ],
         [10, 36, 24, 22, 16, 80],
     )
     for part in content.questions:

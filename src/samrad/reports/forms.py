@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samrad.reports.services import SUMMARY_MAX_LENGTH
 from samrad.ui.forms import DesignSystemFormMixin
@@ -7,7 +8,7 @@ from samrad.ui.forms import DesignSystemFormMixin
 
 class SummaryForm(DesignSystemFormMixin, forms.Form):
     summary = forms.CharField(
-        label=_("Summary"),
+        label=pgettext_lazy("compilation", "Summary"),
         required=False,
         max_length=SUMMARY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 12}),
