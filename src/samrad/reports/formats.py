@@ -150,6 +150,8 @@ def compilation_docx(content: Content) -> bytes:
     else:
         document.add_paragraph(_("None."))
 
+    # Set by id: python-docx resolves a style given by name or object in a scan of every style, per paragraph.
+    bullet_id = document.styles["List Bullet"].style_id
     document.add_heading(_("The answers, question by question"), level=1)
     for part in content.questions:
         document.add_heading(_("Question %(number)s: %(text)s") % {"number": part.number, "text": part.text}, level=2)
@@ -163,7 +165,8 @@ def compilation_docx(content: Content) -> bytes:
         if not part.accounts:
             document.add_paragraph(_("No answers to this question."))
         for account in part.accounts:
-            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph = document.add_paragraph()
+            paragraph._p.style = bullet_id
             paragraph.add_run(account.respondent).bold = True
             if account.stance_label:
                 paragraph.add_run(f" – {account.stance_label}")
