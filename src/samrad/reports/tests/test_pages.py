@@ -34,6 +34,8 @@ def test_the_coordinator_compiles_and_signs_off(client, closed_world, coordinato
     shown = client.get(page).content.decode()
     assert "Kommunerna betonade samordning." in shown
     assert "Fråga 1: Vad anser ni om förslaget?" in shown
+    taby = closed_world["taby"].receipt_number
+    assert reverse("reading:answer", args=[consultation.pk, taby]) in shown  # each account links to its answer
 
     confirm = client.get(reverse("reports:sign_off", args=[consultation.pk]))
     assert "Godkänn" in confirm.content.decode()
