@@ -4,6 +4,7 @@ consultation has closed, write its summary, preview it, download it in four form
 import re
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -120,12 +121,13 @@ def compilation_download(request: HttpRequest, consultation: Consultation, file_
         raise Http404
     compilation = _compilation(consultation)
     data, content_type = formats.compilation_file(selectors.document_content(compilation), file_format)
-    audit_record(
-        actor=request.user,
-        action="compilation.downloaded",
-        target=compilation,
-        changes={"format": file_format, "status": compilation.status},
-    )
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action="compilation.downloaded",
+            target=compilation,
+            changes={"format": file_format, "status": compilation.status},
+        )
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=_file_name(consultation, file_format)

@@ -4,6 +4,7 @@ downloads; refused (404) to anyone who does not run the consultation and before 
 import pytest
 from django.urls import reverse
 
+from samrad.audit.models import AuditEvent
 from samrad.consultations.models import Consultation
 from samrad.consultations.tests.factories import ConsultationFactory
 from samrad.reports.models import Compilation
@@ -55,6 +56,8 @@ def test_the_coordinator_compiles_and_signs_off(client, closed_world, coordinato
         assert (response.status_code, response["Content-Type"]) == (200, content_type)
         assert "attachment" in response["Content-Disposition"]
     assert client.get(reverse("reports:download", args=[consultation.pk, "exe"])).status_code == 404
+    downloads = AuditEvent.objects.filter(action="compilation.downloaded", object_id=str(compilation.pk))
+    assert sorted(event.changes["format"] for event in downloads) == ["docx", "html", "pdf", "xlsx"]
 
 
 def test_others_are_refused(client, closed_world, coordinator, other_coordinator, respondent):
