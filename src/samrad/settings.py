@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "samrad.dialogue",
     "samrad.analysis",
     "samrad.library",
+    "samrad.reports",
     "samrad.api",
     # django-ninja's templates and static files: the API docs' Swagger UI is served from /static/ninja/. After
     # samrad.api, whose templates/ninja/swagger.html takes the place of ninja's.

@@ -1,0 +1,276 @@
+"""The compilation's four formats, each written from the same Content (content.py).
+
+- HTML: a standalone page (no external assets), the same text as the preview and the PDF.
+- DOCX (python-docx): real headings (Heading 1-3), a table of contents field that Word fills in when the file is
+  opened, and real tables with a repeated header row: editable in Word and LibreOffice.
+- PDF: samrad.documents.pdf.render_pdf (tagged PDF/A-2a, text extractable).
+- XLSX (openpyxl): sheets for the summary and figures, the respondents, the per-question distributions and the
+  answers; numbers as numbers.
+"""
+
+import io
+import re
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.table import Table
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from samrad.consultations.exports import _xlsx_text
+from samrad.documents.pdf import render_pdf
+from samrad.reports.content import Content
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("html", "docx", "pdf", "xlsx")
+
+
+def document_title(content: Content) -> str:
+    return f"{_('Compilation of the consultation answers')}: {content.title}"
+
+
+def compilation_html(content: Content) -> bytes:
+    return render_to_string("reports/document.html", {"content": content}).encode()
+
+
+def compilation_pdf(content: Content) -> bytes:
+    return render_pdf("reports/pdf.html", {"content": content}, title=document_title(content))
+
+
+# --- DOCX ----------------------------------------------------------------------------------------------------
+
+
+def _docx_toc(document: Any) -> None:
+    """A TOC field over headings 1-3, marked dirty so that Word builds it on opening (LibreOffice: Update)."""
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = 'TOC \\o "1-3" \\h \\z \\u'
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    placeholder = OxmlElement("w:t")
+    placeholder.text = _("The table of contents is filled in when the document is opened (or: right-click, Update).")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instruction, separate, placeholder, end):
+        run._r.append(element)
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _docx_table(document: Any, header: list[str], rows: list[list[str]]) -> Table:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    cells = table.rows[0].cells
+    for cell, text in zip(cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    row_properties = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    row_properties.append(repeat)
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+    return table
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1f} %".replace(".", ",")
+
+
+def compilation_docx(content: Content) -> bytes:
+    document = Document()
+    document.core_properties.title = document_title(content)
+    document.core_properties.language = "sv-SE"
+    document.add_heading(document_title(content), level=0)
+    facts = [
+        (_("Reference number"), content.reference_number),
+        (_("Sent by"), ", ".join(content.senders)),
+        (_("Last day to answer"), content.deadline),
+        (_("Closed"), content.closed),
+        (_("Compiled"), content.built_at),
+    ]
+    for label, value in facts:
+        if value:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(f"{label}: ").bold = True
+            paragraph.add_run(value)
+    document.add_heading(_("Contents"), level=1)
+    _docx_toc(document)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    document.add_heading(pgettext("compilation", "Summary"), level=1)
+    for block in re.split(r"\n\s*\n", content.summary) if content.summary else []:
+        document.add_paragraph(block.strip())
+
+    document.add_heading(_("Who was asked and who answered"), level=1)
+    _docx_table(
+        document,
+        [_("Group"), pgettext("compilation", "Number")],
+        [[line.label, str(line.count)] for line in content.counts],
+    )
+    if content.referrals:
+        document.add_heading(_("The referral list"), level=2)
+        _docx_table(
+            document,
+            [_("Referral body"), _("Outcome"), _("Receipt number"), _("Note")],
+            [[p.name, p.status_label.capitalize(), p.receipt or "–", p.note or "–"] for p in content.referrals],
+        )
+    document.add_heading(_("Answered unasked"), level=2)
+    if content.unsolicited:
+        _docx_table(
+            document,
+            [pgettext("compilation", "Respondent"), _("Receipt number")],
+            [[p.name, p.receipt] for p in content.unsolicited],
+        )
+    else:
+        document.add_paragraph(_("None."))
+    document.add_heading(_("Joint answers"), level=2)
+    if content.joint:
+        _docx_table(
+            document,
+            [pgettext("compilation", "Respondent"), _("Together with"), _("Receipt number")],
+            [[p.name, p.note, p.receipt] for p in content.joint],
+        )
+    else:
+        document.add_paragraph(_("None."))
+
+    # Set by id: python-docx resolves a style given by name or object in a scan of every style, per paragraph.
+    bullet_id = document.styles["List Bullet"].style_id
+    document.add_heading(_("The answers, question by question"), level=1)
+    for part in content.questions:
+        document.add_heading(_("Question %(number)s: %(text)s") % {"number": part.number, "text": part.text}, level=2)
+        if part.asks_stance:
+            _docx_table(
+                document,
+                [_("Stance"), pgettext("compilation", "Number"), _("Share")],
+                [[line.label.capitalize(), str(line.count), _percent(line.percent)] for line in part.distribution]
+                + [[_("Total"), str(part.total), _percent(100.0 if part.total else 0.0)]],
+            )
+        if not part.accounts:
+            document.add_paragraph(_("No answers to this question."))
+        for account in part.accounts:
+            paragraph = document.add_paragraph()
+            paragraph._p.style = bullet_id
+            paragraph.add_run(account.respondent).bold = True
+            if account.stance_label:
+                paragraph.add_run(f" – {account.stance_label}")
+            paragraph.add_run(f" ({_('receipt')} {account.receipt}): {account.excerpt}")
+    target = io.BytesIO()
+    document.save(target)
+    return target.getvalue()
+
+
+# --- XLSX ----------------------------------------------------------------------------------------------------
+
+
+def _sheet(workbook: Workbook, title: str, header: list[str], widths: list[int]) -> Any:
+    sheet = workbook.create_sheet(title)
+    sheet.append([_xlsx_text(text) for text in header])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def compilation_xlsx(content: Content) -> bytes:
+    workbook = Workbook()
+    default = workbook.active
+    if default is not None:
+        workbook.remove(default)
+    overview = _sheet(
+        workbook, pgettext("compilation", "Summary"), [_("Group"), pgettext("compilation", "Number")], [40, 12]
+    )
+    for line in content.counts:
+        overview.append([_xlsx_text(line.label), line.count])
+    overview.append([])
+    overview.append([_xlsx_text(pgettext("compilation", "Summary")), _xlsx_text(content.summary)])
+    overview.cell(row=overview.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+
+    respondents = _sheet(
+        workbook,
+        _("Respondents"),
+        [pgettext("compilation", "Respondent"), _("Outcome"), _("Receipt number"), _("Note")],
+        [40, 24, 22, 50],
+    )
+    for party in [*content.referrals, *content.unsolicited]:
+        respondents.append(
+            [_xlsx_text(party.name), _xlsx_text(party.status_label), party.receipt, _xlsx_text(party.note)]
+        )
+
+    distribution = _sheet(
+        workbook,
+        _("Distribution"),
+        [_("Question"), _("Question text"), _("Stance"), pgettext("compilation", "Number"), _("Share")],
+        [10, 50, 28, 10, 10],
+    )
+    for part in content.questions:
+        for stance_line in part.distribution:
+            distribution.append(
+                [
+                    part.number,
+                    _xlsx_text(part.text),
+                    _xlsx_text(stance_line.label),
+                    stance_line.count,
+                    stance_line.percent / 100,
+                ]
+            )
+            distribution.cell(row=distribution.max_row, column=5).number_format = "0.0%"
+
+    answers = _sheet(
+        workbook,
+        _("Answers"),
+        [
+            _("Question"),
+            pgettext("compilation", "Respondent"),
+            _("Stance"),
+            _("Receipt number"),
+            _("Channel"),
+            _("Beginning of the answer"),
+        ],
+        [10, 36, 24, 22, 16, 80],
+    )
+    for part in content.questions:
+        for account in part.accounts:
+            answers.append(
+                [
+                    part.number,
+                    _xlsx_text(account.respondent),
+                    _xlsx_text(account.stance_label),
+                    account.receipt,
+                    _xlsx_text(account.channel_label),
+                    _xlsx_text(account.excerpt),
+                ]
+            )
+    target = io.BytesIO()
+    workbook.save(target)
+    return target.getvalue()
+
+
+def compilation_file(content: Content, file_format: str) -> tuple[bytes, str]:
+    """The compilation as `file_format` (one of FORMATS) and its content type."""
+    if file_format == "html":
+        return compilation_html(content), "text/html; charset=utf-8"
+    if file_format == "docx":
+        return compilation_docx(content), DOCX_CONTENT_TYPE
+    if file_format == "pdf":
+        return compilation_pdf(content), "application/pdf"
+    if file_format == "xlsx":
+        return compilation_xlsx(content), XLSX_CONTENT_TYPE
+    raise ValueError(file_format)
