@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "samrad.consultations",
     "samrad.dialogue",
     "samrad.library",
+    "samrad.analysis",
     "samrad.api",
     # django-ninja's templates and static files: the API docs' Swagger UI is served from /static/ninja/. After
     # samrad.api, whose templates/ninja/swagger.html takes the place of ninja's.

@@ -1,0 +1,81 @@
+"""Splitting a Swedish text into sentences, and finding the decision part of a protocol.
+
+Plain Python (no Django). A sentence ends at ".", "!" or "?" followed by space and a capital letter or digit,
+or at a line break; common Swedish abbreviations ("t.ex.", "bl.a.", "m.m.", "dnr.") do not end a sentence.
+A protocol's decision is the heading "Beslut" (or "Ställningstagande", "Förslag till beslut" is *not* one) and
+every sentence that says a body decides ("... beslutar att ...", "Nämnden beslutade ...").
+"""
+
+import re
+from dataclasses import dataclass
+
+ABBREVIATIONS = (
+    "t.ex.",
+    "bl.a.",
+    "m.m.",
+    "s.k.",
+    "d.v.s.",
+    "dvs.",
+    "t.o.m.",
+    "fr.o.m.",
+    "o.s.v.",
+    "osv.",
+    "m.fl.",
+    "p.g.a.",
+    "pga.",
+    "resp.",
+    "ang.",
+    "jfr.",
+    "kap.",
+    "nr.",
+    "dnr.",
+    "ca.",
+    "st.",
+    "prop.",
+    "sek.",
+)
+_ABBREVIATION = re.compile("|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)), re.I)
+_PLACEHOLDER = "\u2024"  # one dot leader: stands for a dot inside an abbreviation while splitting
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'”»(]?[A-ZÅÄÖ0-9§])")
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
+
+# Headings after which the text is the decision, and before which it is not (a new heading ends it).
+DECISION_HEADINGS = re.compile(r"^\s*(beslut|kommunstyrelsens beslut|nämndens beslut|ställningstagande)\s*:?\s*$", re.I)
+OTHER_HEADING = re.compile(r"^\s*[A-ZÅÄÖ][\wåäöÅÄÖ ,-]{2,60}\s*:?\s*$")
+# A sentence that states a decision by a body (not a proposal for one).
+DECISION_SENTENCE = re.compile(
+    r"\b(beslutar|beslutade|beslöt|har beslutat|har i dag beslutat|beslutas)\b(?![^.]*\bföreslå\b[^.]*\bbeslut)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    index: int
+    in_decision: bool  # under a "Beslut" heading, or itself a decision ("... beslutar att ...")
+
+
+def sentences(text: str) -> list[Sentence]:
+    """The sentences of `text`, in order, each marked as part of a decision or not."""
+    out: list[Sentence] = []
+    under_decision = False
+    for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw_line.strip()
+        if not line:
+            continue
+        if DECISION_HEADINGS.match(line):
+            under_decision = True
+            continue
+        if OTHER_HEADING.match(line) and not line.endswith((".", "!", "?", ":")) and len(line.split()) <= 6:
+            # A heading ends the decision part; it is read too (a heading may itself say something).
+            under_decision = False
+        line = _LIST_ITEM.sub("", line)
+        protected = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", _PLACEHOLDER), line)
+        for part in _SENTENCE_END.split(protected):
+            part = part.replace(_PLACEHOLDER, ".").strip()
+            if not part:
+                continue
+            decided = under_decision or bool(DECISION_SENTENCE.search(part))
+            out.append(Sentence(text=part, index=len(out), in_decision=decided))
+    return out
