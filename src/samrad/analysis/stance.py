@@ -11,8 +11,8 @@ to it. Every cue adds its weight to its stance, three times over when the senten
 "Kommunstyrelsen beslutar att …"), so that a protocol's decision outweighs its description of the matter and the
 office's proposal. Support becomes support with changes when it is hedged or conditioned in its own sentence
 ("i huvudsak", "under förutsättning att", "med följande ändringar"), when the text demands a change ("… bör
-förtydligas"), or when the text also opposes a part no more strongly than it supports the whole. Nothing found reads
-as unclear.
+förtydligas"), or when the text also opposes a part at least half as strongly as it supports the whole.
+Nothing found reads as unclear.
 """
 
 import re
@@ -145,7 +145,7 @@ def read_stance(text: str) -> Reading:
         support_cues = [c for c in tally.cues if c.stance == lexicon.SUPPORT]
         hedged = [c for c in support_cues if c.hedged]
         demands = [s for s in parts if lexicon.CHANGE_DEMANDS.search(s.text.lower())]
-        if hedged or demands or oppose > 0:
+        if hedged or demands or oppose * 2 >= support:
             evidence = _evidence(hedged) if hedged else _evidence(support_cues)
             return Reading(
                 lexicon.SUPPORT_WITH_CHANGES,
