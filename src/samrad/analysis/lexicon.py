@@ -32,10 +32,14 @@ class Phrase:
     pattern: re.Pattern[str]
     stance: str
     weight: float
+    needs: tuple[str, ...]  # the phrase is only tried on a sentence that contains one of these
+
+    def candidate(self, text: str) -> bool:
+        return any(word in text for word in self.needs)
 
 
-def _p(pattern: str, stance: str, weight: float) -> Phrase:
-    return Phrase(re.compile(pattern), stance, weight)
+def _p(pattern: str, stance: str, weight: float, *, needs: tuple[str, ...]) -> Phrase:
+    return Phrase(re.compile(pattern), stance, weight, needs)
 
 
 _CARRIED_OUT = r"(genomföras|införas|antas|accepteras|godtas|godkännas|beslutas)\b"
@@ -43,36 +47,59 @@ _SAY = r"(yttra|yttrande|svara|besvara|lämna|synpunkt|ställning|kommentera)"
 
 PHRASES: tuple[Phrase, ...] = (
     # Abstaining: declining to give a view at all.
-    _p(r"\bavst(år|å|od|ått)\b(\s+\w+){0,4}?\s+från att\s+" + _SAY, ABSTAIN, 3.5),
-    _p(r"\bavst(år|å|od|ått)\b(\s+\w+){0,3}?\s+" + _SAY, ABSTAIN, 3.0),
-    _p(r"\bavböj\w*\s+att\s+" + _SAY, ABSTAIN, 3.5),
-    _p(r"\b(väljer|valt|valde|beslutat|beslutar)\s+att\s+inte\s+" + _SAY, ABSTAIN, 3.5),
-    _p(r"\b(lämnar|lämna|avger|avge)\s+(inget|inte\s+något|något)\s+yttrande\b", ABSTAIN, 3.0),
-    _p(r"\bavstår\b", ABSTAIN, 1.5),
+    _p(r"\bavst(år|å|od|ått)\b(\s+\w+){0,4}?\s+från att\s+" + _SAY, ABSTAIN, 3.5, needs=("avst",)),
+    _p(r"\bavst(år|å|od|ått)\b(\s+\w+){0,3}?\s+" + _SAY, ABSTAIN, 3.0, needs=("avst",)),
+    _p(r"\bavböj\w*\s+att\s+" + _SAY, ABSTAIN, 3.5, needs=("avböj",)),
+    _p(r"\b(väljer|valt|valde|beslutat|beslutar)\s+att\s+inte\s+" + _SAY, ABSTAIN, 3.5, needs=("att inte",)),
+    _p(r"\b(lämnar|lämna|avger|avge)\s+(inget|inte\s+något|något)\s+yttrande\b", ABSTAIN, 3.0, needs=("yttrande",)),
+    _p(r"\bavstår\b", ABSTAIN, 1.5, needs=("avstår",)),
     # No comments.
-    _p(r"\bi\s+övrigt\s+(inga|inte\s+några)\s+(synpunkter|kommentarer)\b", NO_COMMENT, 0.5),
-    _p(r"\b(inga|inte\s+några)\s+(övriga\s+)?(synpunkter|kommentarer)\b", NO_COMMENT, 3.0),
-    _p(r"\b(inget|ingenting)\s+att\s+(tillägga|anföra|anmärka|kommentera)\b", NO_COMMENT, 2.5),
+    _p(r"\bi\s+övrigt\s+(inga|inte\s+några)\s+(synpunkter|kommentarer)\b", NO_COMMENT, 0.5, needs=("övrigt",)),
+    _p(
+        r"\b(inga|inte\s+några)\s+(övriga\s+)?(synpunkter|kommentarer)\b",
+        NO_COMMENT,
+        3.0,
+        needs=("synpunkter", "kommentarer"),
+    ),
+    _p(
+        r"\b(inget|ingenting)\s+att\s+(tillägga|anföra|anmärka|kommentera)\b",
+        NO_COMMENT,
+        2.5,
+        needs=("inget", "ingenting"),
+    ),
     # Opposition, said with a negated supporting phrase first (before the supporting phrases can match).
-    _p(r"\b(kan|kunna|går)\s+(inte|ej|därför inte)\s+(att\s+)?ställa\s+sig\s+bakom\b", OPPOSE, 3.5),
-    _p(r"\bställ(er|t|de|a)\s+sig\s+(inte|ej)\s+bakom\b", OPPOSE, 3.5),
-    _p(r"\b(inte|ej)\s+(kan\s+)?ställa\s+sig\s+bakom\b", OPPOSE, 3.5),
-    _p(r"\b(delar|dela)\s+(inte|ej)\b", OPPOSE, 2.0),
-    _p(r"\b(bör|ska|skall|kan)\s+(inte|ej)\s+" + _CARRIED_OUT, OPPOSE, 2.5),
-    _p(r"\b(inte|ej)\s+(bör|ska|skall|kan)\s+" + _CARRIED_OUT, OPPOSE, 2.5),
-    _p(r"\bser\s+(inte|ej)\s+positivt\b", OPPOSE, 2.0),
-    _p(r"\bser\s+(mycket\s+)?negativt\b", OPPOSE, 2.5),
-    _p(r"\byrka[rd]?\s+avslag\b", OPPOSE, 2.0),
+    _p(r"\b(kan|kunna|går)\s+(inte|ej|därför inte)\s+(att\s+)?ställa\s+sig\s+bakom\b", OPPOSE, 3.5, needs=("bakom",)),
+    _p(r"\bställ(er|t|de|a)\s+sig\s+(inte|ej)\s+bakom\b", OPPOSE, 3.5, needs=("bakom",)),
+    _p(r"\b(inte|ej)\s+(kan\s+)?ställa\s+sig\s+bakom\b", OPPOSE, 3.5, needs=("bakom",)),
+    _p(r"\b(delar|dela)\s+(inte|ej)\b", OPPOSE, 2.0, needs=("dela",)),
+    _p(r"\b(bör|ska|skall|kan)\s+(inte|ej)\s+" + _CARRIED_OUT, OPPOSE, 2.5, needs=("inte", "ej")),
+    _p(r"\b(inte|ej)\s+(bör|ska|skall|kan)\s+" + _CARRIED_OUT, OPPOSE, 2.5, needs=("inte", "ej")),
+    _p(r"\bser\s+(inte|ej)\s+positivt\b", OPPOSE, 2.0, needs=("positivt",)),
+    _p(r"\bser\s+(mycket\s+)?negativt\b", OPPOSE, 2.5, needs=("negativt",)),
+    _p(r"\byrka[rd]?\s+avslag\b", OPPOSE, 2.0, needs=("avslag",)),
     # Support: consent without comments counts as support ("inget att invända/erinra", "inga invändningar").
-    _p(r"\b(inget|ingenting)\s+att\s+(invända|erinra|anmärka\s+mot)\b", SUPPORT, 2.5),
-    _p(r"\binga\s+(invändningar|erinringar)\b", SUPPORT, 2.5),
-    _p(r"\bställ(er|t|de|a)\s+sig\s+(i\s+huvudsak\s+|i\s+stort\s+|helt\s+|därför\s+)?bakom\b", SUPPORT, 3.0),
-    _p(r"\bställ(er|t|de|a)\s+sig\s+(mycket\s+)?positiv\w*\b", SUPPORT, 2.5),
-    _p(r"\bser\s+(mycket\s+)?positivt\b", SUPPORT, 2.0),
-    _p(r"\bdelar\s+(\w+\s+){0,2}(bedömning|bedömningar|uppfattning|slutsats\w*|förslag)\b", SUPPORT, 2.0),
-    _p(r"\bansluter\s+sig\s+till\b", SUPPORT, 2.0),
-    _p(r"\byrka[rd]?\s+bifall\b", SUPPORT, 1.5),
+    _p(r"\b(inget|ingenting)\s+att\s+(invända|erinra|anmärka\s+mot)\b", SUPPORT, 2.5, needs=("inget", "ingenting")),
+    _p(r"\binga\s+(invändningar|erinringar)\b", SUPPORT, 2.5, needs=("inga",)),
+    _p(
+        r"\bställ(er|t|de|a)\s+sig\s+(i\s+huvudsak\s+|i\s+stort\s+|helt\s+|därför\s+)?bakom\b",
+        SUPPORT,
+        3.0,
+        needs=("bakom",),
+    ),
+    _p(r"\bställ(er|t|de|a)\s+sig\s+(mycket\s+)?positiv\w*\b", SUPPORT, 2.5, needs=("positiv",)),
+    _p(r"\bser\s+(mycket\s+)?positivt\b", SUPPORT, 2.0, needs=("positivt",)),
+    _p(
+        r"\bdelar\s+(\w+\s+){0,2}(bedömning|bedömningar|uppfattning|slutsats\w*|förslag)\b",
+        SUPPORT,
+        2.0,
+        needs=("delar",),
+    ),
+    _p(r"\bansluter\s+sig\s+till\b", SUPPORT, 2.0, needs=("ansluter",)),
+    _p(r"\byrka[rd]?\s+bifall\b", SUPPORT, 1.5, needs=("bifall",)),
 )
+
+# One search that tells whether a sentence may hold any phrase at all (most sentences hold none).
+PHRASE_TRIGGER = re.compile("|".join(sorted({re.escape(word) for phrase in PHRASES for word in phrase.needs})))
 
 # Lemma -> (stance, weight).
 LEMMAS: dict[str, tuple[str, float]] = {
@@ -109,6 +136,12 @@ FORMS: dict[str, str] = {
     "stödjer": "stödja",
     "stött": "stödja",
 }
+
+# The beginnings of the words whose lemma may be one of LEMMAS: other words are not lemmatised.
+LEMMA_TRIGGER = re.compile(
+    r"\b(tillstyrk|bifall|stöd|stöt|välkomn|instäm|biträd|positiv|avstyrk|avsl|motsät|avvis|negativ|kritisk"
+    r"|ifrågasät)"
+)
 
 NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig"})
 # "inte bara", "inte minst", "inte heller": not a negation of the word near it.

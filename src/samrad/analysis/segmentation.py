@@ -34,7 +34,9 @@ ABBREVIATIONS = (
     "prop.",
     "sek.",
 )
-_ABBREVIATION = re.compile("|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)), re.I)
+_KNOWN = frozenset(ABBREVIATIONS)
+# Anything shaped like an abbreviation ("bl.a.", "dnr."); kept only when it is a known one.
+_ABBREVIATION = re.compile(r"(?<![\w.])[^\W\d_]{1,5}\.(?:[^\W\d_]{1,4}\.)*", re.I)
 _PLACEHOLDER = "\u2024"  # one dot leader: stands for a dot inside an abbreviation while splitting
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'”»(]?[A-ZÅÄÖ0-9§])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
@@ -47,6 +49,11 @@ DECISION_SENTENCE = re.compile(
     r"\b(beslutar|beslutade|beslöt|har beslutat|har i dag beslutat|beslutas)\b(?![^.]*\bföreslå\b[^.]*\bbeslut)",
     re.I,
 )
+
+
+def _protect(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return found.replace(".", _PLACEHOLDER) if found.lower() in _KNOWN else found
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ def sentences(text: str) -> list[Sentence]:
             # A heading ends the decision part; it is read too (a heading may itself say something).
             under_decision = False
         line = _LIST_ITEM.sub("", line)
-        protected = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", _PLACEHOLDER), line)
+        protected = _ABBREVIATION.sub(_protect, line)
         for part in _SENTENCE_END.split(protected):
             part = part.replace(_PLACEHOLDER, ".").strip()
             if not part:

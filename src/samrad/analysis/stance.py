@@ -89,16 +89,20 @@ def _sentence_cues(sentence: Sentence) -> list[_Cue]:
     hedged = bool(lexicon.HEDGES.search(text))
     taken: list[tuple[int, int]] = []
     cues: list[_Cue] = []
-    for phrase in lexicon.PHRASES:
+    for phrase in lexicon.PHRASES if lexicon.PHRASE_TRIGGER.search(text) else ():
+        if not phrase.candidate(text):
+            continue
         for match in phrase.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
             cues.append(_Cue(phrase.stance, phrase.weight * factor, sentence, hedged))
+    if not lexicon.LEMMA_TRIGGER.search(text):
+        return cues
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
     for at, (start, end, word) in enumerate(words):
-        if any(start < e and s < end for s, e in taken):
+        if not lexicon.LEMMA_TRIGGER.match(word) or any(start < e and s < end for s, e in taken):
             continue
         entry = lexicon.LEMMAS.get(lemma(word))
         if entry is None:
