@@ -79,6 +79,7 @@ PHRASES: tuple[Phrase, ...] = (
     _p(r"\byrka[rd]?\s+avslag\b", OPPOSE, 2.0, needs=("avslag",)),
     # Support: consent without comments counts as support ("inget att invända/erinra", "inga invändningar").
     _p(r"\b(inget|ingenting)\s+att\s+(invända|erinra|anmärka\s+mot)\b", SUPPORT, 2.5, needs=("inget", "ingenting")),
+    _p(r"\b(inget|ingenting)\s+emot\b", SUPPORT, 2.0, needs=("emot",)),
     _p(r"\binga\s+(invändningar|erinringar)\b", SUPPORT, 2.5, needs=("inga",)),
     _p(
         r"\bställ(er|t|de|a)\s+sig\s+(i\s+huvudsak\s+|i\s+stort\s+|helt\s+|därför\s+)?bakom\b",
@@ -120,6 +121,8 @@ LEMMAS: dict[str, tuple[str, float]] = {
     "avvisa": (OPPOSE, 2.5),
     "negativ": (OPPOSE, 1.5),
     "kritisk": (OPPOSE, 1.0),
+    "tveksam": (OPPOSE, 1.0),
+    "olämplig": (OPPOSE, 1.5),
     "ifrågasätta": (OPPOSE, 1.0),
 }
 # Word forms simplemma does not bring to the lemmas above.
@@ -140,7 +143,7 @@ FORMS: dict[str, str] = {
 # The beginnings of the words whose lemma may be one of LEMMAS: other words are not lemmatised.
 LEMMA_TRIGGER = re.compile(
     r"\b(tillstyrk|bifall|stöd|stöt|välkomn|instäm|biträd|positiv|avstyrk|avsl|motsät|avvis|negativ|kritisk"
-    r"|ifrågasät)"
+    r"|ifrågasät|tveksam|olämplig)"
 )
 
 NEGATIONS = frozenset({"inte", "ej", "icke", "aldrig"})
@@ -149,6 +152,7 @@ NEGATION_EXCEPTIONS = frozenset({"bara", "minst", "endast", "enbart"})
 
 HEDGES = re.compile(
     r"\b(i\s+huvudsak|i\s+stort|i\s+allt\s+väsentligt|i\s+princip|i\s+grunden|delvis|till\s+viss\s+del"
+    r"|dock\s+inte|men\s+inte|med\s+undantag\s+för|utom\s+när\s+det\s+gäller"
     r"|under\s+förutsättning\s+att|under\s+förutsättningen\s+att|förutsatt\s+att|på\s+villkor\s+att"
     r"|med\s+(reservation|förbehåll)|med\s+undantag"
     r"|med\s+(följande|vissa|några|de|nedanstående)\s+(ändringar|justeringar|förbehåll|kompletteringar|undantag"

@@ -63,14 +63,16 @@ def lemma(word: str) -> str:
 
 
 def _negated(words: list[tuple[int, int, str]], at: int) -> bool:
-    """A negation among the three words before the word at `at`, or the two after it."""
+    """A negation among the three words before the word at `at`, or right after it ("tillstyrker inte",
+    "motsätter sig inte"; not "positiv men inte till …", which limits rather than negates)."""
     before = [w for _, _, w in words[max(0, at - 3) : at]]
-    after = [w for _, _, w in words[at + 1 : at + 3]]
-    for i, word in enumerate(after):
-        if word in lexicon.NEGATIONS:
-            following = after[i + 1] if i + 1 < len(after) else ""
-            if following not in lexicon.NEGATION_EXCEPTIONS:
-                return True
+    after = [w for _, _, w in words[at + 1 : at + 4]]
+    if after and after[0] in ("sig", "därför", "alltså"):
+        after = after[1:]
+    if after and after[0] in lexicon.NEGATIONS:
+        following = after[1] if len(after) > 1 else ""
+        if following not in lexicon.NEGATION_EXCEPTIONS:
+            return True
     return any(w in lexicon.NEGATIONS for w in before)
 
 
@@ -153,7 +155,9 @@ def read_stance(text: str) -> Reading:
             evidence = _evidence(hedged) if hedged else _evidence(support_cues)
             return Reading(
                 lexicon.SUPPORT_WITH_CHANGES,
-                _confidence(support + oppose, total, any(c.sentence.in_decision for c in support_cues)) - 0.05,
+                round(
+                    _confidence(support + oppose, total, any(c.sentence.in_decision for c in support_cues)) - 0.05, 2
+                ),
                 evidence,
             )
         winner = lexicon.SUPPORT
