@@ -9,7 +9,7 @@ from docx import Document
 from pypdf import PdfReader
 
 from samrad.analysis.evaluation.harness import evaluate, items
-from samrad.documents.generation import make_pdf
+from samrad.documents.generation import make_odt, make_pdf
 
 
 def run(*args: str) -> str:
@@ -47,6 +47,14 @@ def test_read_stance_reads_txt_docx_and_pdf_in_order_and_reports_unreadable_file
     assert results[3]["error"].startswith("cannot read the file")
     assert results[4]["error"].startswith("unsupported file type")
     assert results[5]["error"] == "no such file"
+
+
+def test_read_stance_reads_an_odt_letter_without_json(tmp_path):
+    letter = tmp_path / "remissvar.odt"
+    letter.write_bytes(make_odt("Remissvar", "Förbundet avstår från att lämna synpunkter på förslaget."))
+    output = run("read_stance", str(letter)).strip()
+    assert output.startswith(f"{letter}: abstain (0.")
+    assert output.endswith(") — Förbundet avstår från att lämna synpunkter på förslaget.")
 
 
 def test_read_stance_fails_when_no_file_can_be_read(tmp_path):
