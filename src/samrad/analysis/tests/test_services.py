@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils import timezone
 
 from samrad.analysis.services import stances_read
@@ -138,3 +139,22 @@ def test_the_background_task_reads_on_the_default_queue(world):
     run_queued_tasks(queue="default")
     assert current(world["taby"], world["stance_q"]).source == "reader"
     assert AuditEvent.objects.get(action="consultation.stances_read").actor_label == "system"
+
+
+def test_a_coordinator_sees_the_reading_and_confirms_it(client, world, coordinator):
+    question = world["stance_q"]
+    stances_read(actor=coordinator, consultation=world["consultation"])
+    client.force_login(coordinator)
+    url = reverse("reading:answer", args=[world["consultation"].pk, world["taby"].receipt_number])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "läst ur texten: bekräfta eller rätta" in page
+    assert "<q>Kommunstyrelsen beslutar att avstyrka förslaget.</q>" in page
+
+    confirmed = stances.stance_set(actor=coordinator, submission=world["taby"], question=question, stance="oppose")
+
+    assert (confirmed.source, confirmed.set_by) == ("senders", coordinator)
+    reading = SubmissionStance.objects.get(submission=world["taby"], question=question, is_current=False)
+    assert reading.source == "reader"
+    assert AuditEvent.objects.filter(action="submission.stance_set").count() == 1
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "läst ur texten" not in page
