@@ -158,3 +158,23 @@ def test_a_coordinator_sees_the_reading_and_confirms_it(client, world, coordinat
     assert AuditEvent.objects.filter(action="submission.stance_set").count() == 1
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "läst ur texten" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_button_on_the_svar_tab_queues_the_reading(client, world, coordinator, other_coordinator):
+    consultation = world["consultation"]
+    url = reverse("reading:stances_read", args=[consultation.pk])
+    client.force_login(coordinator)
+    dashboard = client.get(reverse("coordination:dashboard", args=[consultation.pk]), HTTP_ACCEPT_LANGUAGE="sv")
+    assert f'action="{url}"' in dashboard.content.decode()
+
+    client.force_login(other_coordinator)
+    assert client.post(url).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 405
+    response = client.post(url, HTTP_ACCEPT_LANGUAGE="sv", follow=True)
+
+    assert "läses nu ur deras text" in response.content.decode()
+    assert not SubmissionStance.objects.filter(source="reader").exists()  # queued, not read in the request
+    run_queued_tasks(queue="default")
+    assert current(world["taby"], world["stance_q"]).source == "reader"
