@@ -63,11 +63,46 @@ class Sentence:
     in_decision: bool  # under a "Beslut" heading, or itself a decision ("... beslutar att ...")
 
 
+# A line that is wrapped rather than ended: long, and not ending in a sentence's or a heading's punctuation.
+WRAP_MIN_CHARS = 40
+
+
+def logical_lines(text: str) -> list[str]:
+    """The lines of `text` with the line breaks of wrapped text (a PDF's lines, a hard-wrapped e-mail) undone: a
+    line is joined to the next when it does not end a sentence (".", "!", "?", ":", ";") and either is long
+    (WRAP_MIN_CHARS) or the next line starts in lower case; a word hyphenated at the break is joined whole. Blank
+    lines, headings and list items stay where they are."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    out: list[str] = []
+    joining = False
+    for index, line in enumerate(lines):
+        if not line:
+            out.append("")
+            joining = False
+            continue
+        if joining and not _LIST_ITEM.match(line):
+            previous = out[-1]
+            if previous.endswith("-") and line[:1].islower():
+                out[-1] = previous[:-1] + line
+            else:
+                out[-1] = previous + " " + line
+        else:
+            out.append(line)
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        joining = (
+            bool(following)
+            and not out[-1].endswith((".", "!", "?", ":", ";"))
+            and not DECISION_HEADINGS.match(out[-1])
+            and (len(line) >= WRAP_MIN_CHARS or following[:1].islower())
+        )
+    return out
+
+
 def sentences(text: str) -> list[Sentence]:
     """The sentences of `text`, in order, each marked as part of a decision or not."""
     out: list[Sentence] = []
     under_decision = False
-    for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw_line in logical_lines(text):
         line = raw_line.strip()
         if not line:
             continue

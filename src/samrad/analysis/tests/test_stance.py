@@ -85,3 +85,16 @@ def test_sentences_keep_abbreviations_and_mark_the_decision():
         "Text här.",
     ]
     assert [p.in_decision for p in parts] == [True, True, False, False]
+
+
+def test_wrapped_lines_of_a_pdf_are_one_sentence():
+    text = (
+        "Protokollsutdrag\nBeslut\nKommunstyrelsen beslutar att tillstyrka förslaget till regional\n"
+        "cykelplan under förutsättning att regionen finansierar cykelbanan läng-\ns Värmdöleden.\nBakgrund\nText."
+    )
+    reading = read_stance(text)
+    assert reading.stance == "support_with_changes"
+    assert reading.evidence == (
+        "Kommunstyrelsen beslutar att tillstyrka förslaget till regional cykelplan under förutsättning att regionen "
+        "finansierar cykelbanan längs Värmdöleden."
+    )
