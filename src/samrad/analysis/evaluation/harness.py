@@ -13,7 +13,12 @@ from samrad.analysis import lexicon
 from samrad.analysis.stance import read_stance
 
 HERE = Path(__file__).resolve().parent
-SPLITS = {"dev": ("dev.json",), "held-out": ("held_out.json",), "all": ("dev.json", "held_out.json")}
+SPLITS = {
+    "dev": ("dev.json",),
+    "held-out": ("held_out.json",),
+    "held-out-2": ("held_out_2.json",),
+    "all": ("dev.json", "held_out.json", "held_out_2.json"),
+}
 
 
 @dataclass(frozen=True)
