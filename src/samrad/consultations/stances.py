@@ -6,6 +6,8 @@ senders set or corrected.
 - A coordinator of the consultation sets or corrects the stance of the latest version of an answer
   (`stance_set`): a new current row, marked as set by the senders, and the previous one kept as history.
   Audited. Counts, the per-question view and the exports read the current row, so no answer drops out.
+- A stance read automatically (`samrad.analysis.services.stances_read`, source "reader") is confirmed by setting
+  the same stance, or corrected by setting another: either way the senders' row replaces the reading.
 """
 
 import datetime as dt
@@ -81,7 +83,8 @@ def stance_set(
             .filter(submission=submission, question=question, is_current=True)
             .first()
         )
-        if current is not None and current.stance == stance:
+        # The same stance again changes nothing, except that it confirms an automatic reading (a person now says so).
+        if current is not None and current.stance == stance and current.source != SubmissionStance.Source.READER:
             return current
         if current is not None:
             current.is_current = False

@@ -17,5 +17,6 @@ urlpatterns = [
         name="stance_set",
     ),
     path("<int:pk>/per-fraga/<int:question_pk>/", views.question, name="question"),
+    path("<int:pk>/svar/las-stallningstaganden/", views.stances_read, name="stances_read"),
     path("<int:pk>/oversikt/paminn-alla/", views.remind_all, name="remind_all"),
 ]

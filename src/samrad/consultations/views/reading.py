@@ -97,6 +97,24 @@ def question(request: HttpRequest, consultation: Consultation, question_pk: int)
 
 @managed
 @require_POST
+def stances_read(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """Queue the reading of the stances that answers lack from their text (samrad.analysis); a coordinator then
+    confirms or corrects each reading on the answer's page."""
+    from samrad.analysis.tasks import stances_read as stances_read_task
+
+    stances_read_task.enqueue(consultation.pk)
+    messages.success(
+        request,
+        _(
+            "The stances that answers lack are being read from their text. Each reading shows on the answer's page, "
+            "to confirm or correct."
+        ),
+    )
+    return redirect("coordination:dashboard", pk=consultation.pk)
+
+
+@managed
+@require_POST
 def remind_all(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     form = RemindAllForm(request.POST)
     if not form.is_valid():
