@@ -17,6 +17,12 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+def _migrate_to_latest() -> None:
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_existing_submissions_get_their_respondents_stances():
     apps = _migrate(BEFORE)
@@ -54,7 +60,9 @@ def test_existing_submissions_get_their_respondents_stances():
         )
         _migrate(AFTER)
     finally:
-        _migrate(AFTER)
+        # Back to the latest state of every app: going back to BEFORE also unapplied what depends on 0006
+        # (the compilations of the reports app), which later tests need.
+        _migrate_to_latest()
 
     from samrad.consultations.models import SubmissionStance
 
