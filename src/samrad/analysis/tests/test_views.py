@@ -32,7 +32,7 @@ def test_the_page_shows_the_numbers_chart_and_breakdowns(client, coordinator, an
     assert '<svg role="img"' in html and "<desc" in html
     assert "Avstyrker: 50,0 % " in html  # the chart's text alternative
     assert "<td>3</td><td>50,0 %</td><td>190000</td><td>65,5 %</td><td>0</td>" in html
-    assert "Södertörn" in html and "Inte i registret" in html and ">Region</th>" in html
+    assert "Södertörn" in html and "Finns inte i registret" in html and ">Region</th>" in html
     assert reverse("analysis:distributions_xlsx", args=[consultation.pk]) in html
     assert "2023–2024" in html
 
