@@ -42,3 +42,38 @@ class Compilation(models.Model):
     @property
     def is_signed_off(self) -> bool:
         return self.status == self.Status.SIGNED_OFF
+
+
+class CompilationDocument(models.Model):
+    """A compilation's document written in the background and stored, for the formats that take too long to write
+    during a request (the PDF of a large consultation: minutes of layout). Keyed by the SHA-256 of the content it
+    was written from, so a signed-off compilation's document is written once, and a draft's is written again only
+    when its answers or summary have changed (`services.compilation_document_*`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    compilation = models.ForeignKey(Compilation, on_delete=models.CASCADE, related_name="documents")
+    file_format = models.CharField(max_length=8)
+    content_digest = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField()
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="compilations/%Y/", blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("compilation document")
+        verbose_name_plural = _("compilation documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compilation", "file_format", "content_digest"], name="reports_document_once_per_content"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compilation} {self.file_format} ({self.status})"

@@ -17,6 +17,7 @@ from samrad.consultations.lifecycle import consultation_transition
 from samrad.consultations.models import Consultation
 from samrad.errors import InvalidInput, NotAllowedNow
 from samrad.reports.content import compilation_content
+from samrad.reports.documents import compilation_documents_queue_final
 from samrad.reports.models import Compilation
 
 SUMMARY_MAX_LENGTH = 20_000
@@ -99,5 +100,6 @@ def compilation_sign_off(*, actor: Actor, compilation: Compilation) -> Compilati
             target=locked,
             changes={"status": [Compilation.Status.DRAFT, Compilation.Status.SIGNED_OFF]},
         )
+        compilation_documents_queue_final(compilation=locked)
     compilation.refresh_from_db()
     return compilation

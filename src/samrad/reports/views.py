@@ -5,7 +5,8 @@ import re
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -16,9 +17,9 @@ from samrad.audit.services import audit_record
 from samrad.consultations.models import Consultation
 from samrad.consultations.views.coordination import managed
 from samrad.errors import ServiceError
-from samrad.reports import formats, selectors, services
+from samrad.reports import documents, formats, selectors, services
 from samrad.reports.forms import SummaryForm
-from samrad.reports.models import Compilation
+from samrad.reports.models import Compilation, CompilationDocument
 from samrad.ui.feedback import message_error, show_error
 
 
@@ -37,6 +38,12 @@ def _page(
     content = selectors.document_content(compilation) if compilation is not None else None
     if compilation is not None and form is None:
         form = SummaryForm(initial={"summary": compilation.summary})
+    pdf_in_background = content is not None and documents.written_in_background(content, "pdf")
+    pdf_document = (
+        documents.document_for(compilation, "pdf", documents.content_digest(content))
+        if compilation is not None and content is not None and pdf_in_background
+        else None
+    )
     return render(
         request,
         "reports/compilation.html",
@@ -46,6 +53,8 @@ def _page(
             "content": content,
             "form": form,
             "formats": formats.FORMATS,
+            "pdf_in_background": pdf_in_background,
+            "pdf_document": pdf_document,
             "invitations": None,
         },
     )
@@ -116,11 +125,28 @@ def _file_name(consultation: Consultation, extension: str) -> str:
 @never_cache
 @managed
 @require_GET
-def compilation_download(request: HttpRequest, consultation: Consultation, file_format: str) -> HttpResponse:
+def compilation_download(request: HttpRequest, consultation: Consultation, file_format: str) -> HttpResponseBase:
     if file_format not in formats.FORMATS:
         raise Http404
     compilation = _compilation(consultation)
-    data, content_type = formats.compilation_file(selectors.document_content(compilation), file_format)
+    content = selectors.document_content(compilation)
+    stored: CompilationDocument | None = None
+    if documents.written_in_background(content, file_format):
+        digest = documents.content_digest(content)
+        stored = documents.document_for(compilation, file_format, digest)
+        if stored is None or stored.status != CompilationDocument.Status.READY:
+            stored = documents.compilation_document_request(
+                actor=request.user, compilation=compilation, file_format=file_format, digest=digest
+            )
+        if stored.status != CompilationDocument.Status.READY:
+            messages.info(
+                request,
+                _(
+                    "The PDF of a compilation this size takes some minutes to write. It is being prepared: this page "
+                    "says when it is ready."
+                ),
+            )
+            return redirect("reports:compilation", pk=consultation.pk)
     with transaction.atomic():
         audit_record(
             actor=request.user,
@@ -128,9 +154,17 @@ def compilation_download(request: HttpRequest, consultation: Consultation, file_
             target=compilation,
             changes={"format": file_format, "status": compilation.status},
         )
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=_file_name(consultation, file_format)
-    )
+    file_name = _file_name(consultation, file_format)
+    if stored is not None:
+        response: HttpResponseBase = FileResponse(
+            stored.file.open("rb"),
+            as_attachment=True,
+            filename=file_name,
+            content_type=documents.CONTENT_TYPES[file_format],
+        )
+    else:
+        data, content_type = formats.compilation_file(content, file_format)
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
