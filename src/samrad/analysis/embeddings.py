@@ -27,8 +27,17 @@ BATCH = 256
 MAX_CHARACTERS = 2000
 
 
+def _prepared(text: str) -> str:
+    return " ".join(text.split())[:MAX_CHARACTERS]
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def digest_of(text: str) -> str:
+    """The cache key of `text` as `embed` would embed it."""
+    return _digest(_prepared(text))
 
 
 def _model_embed(texts: list[str]) -> np.ndarray:
@@ -40,7 +49,7 @@ def _model_embed(texts: list[str]) -> np.ndarray:
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """The embeddings of `texts` as an (n, 384) float32 array, from the cache where known."""
-    prepared = [" ".join(text.split())[:MAX_CHARACTERS] for text in texts]
+    prepared = [_prepared(text) for text in texts]
     digests = [_digest(text) for text in prepared]
     known: dict[str, np.ndarray] = {}
     unique = list(dict.fromkeys(digests))
