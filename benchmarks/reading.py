@@ -26,6 +26,7 @@ Options: --sizes 1000,10000  --runs 20. Without DATABASE_URL the embedded SQLite
 import argparse
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 import harness
 from django.db import connection
@@ -75,7 +76,19 @@ def make_register(count: int) -> tuple[Organisation, list[Organisation]]:
     return region, bodies
 
 
-def make_consultation(region: Organisation, bodies: list[Organisation], coordinator: User) -> Consultation:
+def default_answer(n: int, i: int, number: int, paper: bool) -> tuple[str, str]:
+    """(stance, text) of answer n's version `number` to question i: an answer registered from paper has neither."""
+    if paper:
+        return "", ""
+    return STANCES[(n + i + number) % 5].value, f"{TEXT} (svar {n}, version {number})"
+
+
+def make_consultation(
+    region: Organisation,
+    bodies: list[Organisation],
+    coordinator: User,
+    answer_for: Callable[[int, int, int, bool], tuple[str, str]] = default_answer,
+) -> Consultation:
     now = timezone.now()
     consultation = Consultation.objects.create(
         title=f"Remiss med {len(bodies)} svar",
@@ -132,23 +145,19 @@ def make_consultation(region: Organisation, bodies: list[Organisation], coordina
     for n, (body, response) in enumerate(zip(bodies, responses, strict=True)):
         paper = response.channel == Response.Channel.PAPER
         for number in (1, 2) if n % 10 == 5 else (1,):
-            answers = [
-                {
-                    "question_id": q.pk,
-                    "order": q.order,
-                    "question": q.text,
-                    "kind": q.kind,
-                    "stance": "" if paper else STANCES[(n + i + number) % 5].value,
-                    "text": "" if paper else f"{TEXT} (svar {n}, version {number})",
-                }
-                for i, q in enumerate(questions)
-            ]
+            answers = []
+            for i, q in enumerate(questions):
+                stance, text = answer_for(n, i, number, paper)
+                answers.append(
+                    {"question_id": q.pk, "order": q.order, "question": q.text, "kind": q.kind}
+                    | {"stance": stance, "text": text}
+                )
             content = {
                 "organisation": {"id": body.pk, "name": body.name},
                 "channel": response.channel,
                 "their_reference": response.their_reference,
                 "decided_by": response.decided_by,
-                "answers": [] if paper else answers,
+                "answers": answers if any(a["stance"] or a["text"] for a in answers) else [],
                 "attachments": [],
                 "signatories": [],
                 "number": number,
