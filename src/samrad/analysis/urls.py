@@ -8,5 +8,6 @@ app_name = "analysis"
 
 urlpatterns = [
     path("<int:pk>/analys/", views.distributions, name="distributions"),
+    path("<int:pk>/analys/karta/", views.county_map, name="map"),
     path("<int:pk>/analys/stallningstaganden.xlsx", views.distributions_xlsx, name="distributions_xlsx"),
 ]

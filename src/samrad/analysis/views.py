@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from samrad.analysis import distribution, exports
+from samrad.analysis import county_maps, distribution, exports
 from samrad.consultations.exports import export_record, spooled_file
 from samrad.consultations.models import Consultation
 from samrad.consultations.views.coordination import _page, managed
@@ -74,6 +74,32 @@ def distributions(request: HttpRequest, consultation: Consultation) -> HttpRespo
         result=result,
         items=[(item, chart_of(item.overall)) for item in result.questions],
     )
+
+
+@managed
+@require_GET
+def county_map(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """The county map on a page of its own (each map is some 20 kB of SVG; the Analys page stays light)."""
+    result = county_maps.consultation_maps(consultation)
+    status_map = None
+    question_maps = []
+    if result.status is not None:
+        status_map = county_maps.drawn(
+            result.status, title=_("What became of each municipality's referral"), prefix="map-status"
+        )
+        question_maps = [
+            (
+                item.number,
+                item.question,
+                county_maps.drawn(
+                    item.map,
+                    title=_("Each municipality's stance on question %(number)s") % {"number": item.number},
+                    prefix=f"map-q{item.question.pk}",
+                ),
+            )
+            for item in result.questions
+        ]
+    return _page(request, "analysis/map.html", consultation, status_map=status_map, question_maps=question_maps)
 
 
 @never_cache

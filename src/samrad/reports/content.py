@@ -8,6 +8,10 @@
   version, as consultations.selectors_reading counts them) as counts and shares, and a short account of each
   answer: the respondent, its stance, the first EXCERPT_LENGTH characters of its text and its receipt number.
 
+- The county maps (analysis.county_maps): what became of each municipality of the counties of the invited
+  municipalities, and per stance question each one's stance, as plain rows (code, name, value, label); the
+  formats draw the map from those rows and the boundaries (SVG in HTML and PDF, PNG in DOCX, a table in XLSX).
+
 Themes and population-weighted figures come from the analysis and are not part of this content yet.
 
 The content is plain data (strings and numbers, labels already translated) so that a signed-off compilation can
@@ -23,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from samrad.analysis.county_maps import DrawnMap, MapData, consultation_maps, drawn
 from samrad.consultations.models import Consultation, Question, Referral, Response, ResponseSignatory, Stance
 from samrad.consultations.selectors_reading import (
     NO_STANCE,
@@ -82,6 +87,14 @@ class QuestionPart:
     total: int
     distribution: list[StanceLine] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
+    map: MapData | None = None  # each municipality's stance (a stance question, invited municipalities)
+
+    @property
+    def drawn_map(self) -> DrawnMap | None:
+        if self.map is None:
+            return None
+        title = _("Each municipality's stance on question %(number)s") % {"number": self.number}
+        return drawn(self.map, title=title, prefix=f"cmap-q{self.number}")
 
 
 @dataclass
@@ -100,6 +113,13 @@ class Content:
     unsolicited: list[Party]
     joint: list[Party]
     questions: list[QuestionPart]
+    status_map: MapData | None = None  # what became of each municipality (none: no municipality invited)
+
+    @property
+    def drawn_status_map(self) -> DrawnMap | None:
+        if self.status_map is None:
+            return None
+        return drawn(self.status_map, title=_("What became of each municipality's referral"), prefix="cmap-status")
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,10 +137,13 @@ class Content:
                     **part,
                     "distribution": [StanceLine(**line) for line in part["distribution"]],
                     "accounts": [Account(**account) for account in part["accounts"]],
+                    "map": MapData.from_json(part["map"]) if part.get("map") else None,
                 }
             )
             for part in data["questions"]
         ]
+        # A compilation signed off before the maps existed has none.
+        values["status_map"] = MapData.from_json(data["status_map"]) if data.get("status_map") else None
         return cls(**values)
 
     def count(self, key: str) -> int:
@@ -225,6 +248,8 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
         Count("answers", _("Answers received in all"), len(answers)),
     ]
 
+    county = consultation_maps(consultation)
+    stance_maps = {item.question.pk: item.map for item in county.questions}
     questions: list[QuestionPart] = []
     for question in consultation.questions.order_by("order", "id"):
         reading = question_answers(consultation=consultation, question=question)
@@ -237,6 +262,7 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
             distribution=[
                 StanceLine(line.stance, str(line.label), line.count, line.percent) for line in reading.counts
             ],
+            map=stance_maps.get(question.pk),
         )
         for row in reading.rows_of(list(reading.rows)):
             if not row.text and not row.stance and not row.registered:
@@ -274,4 +300,5 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
         unsolicited=unsolicited,
         joint=joint,
         questions=questions,
+        status_map=county.status,
     )

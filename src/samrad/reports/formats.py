@@ -2,10 +2,11 @@
 
 - HTML: a standalone page (no external assets), the same text as the preview and the PDF.
 - DOCX (python-docx): real headings (Heading 1-3), a table of contents field that Word fills in when the file is
-  opened, and real tables with a repeated header row: editable in Word and LibreOffice.
-- PDF: samrad.documents.pdf.render_pdf (tagged PDF/A-2a, text extractable).
-- XLSX (openpyxl): sheets for the summary and figures, the respondents, the per-question distributions and the
-  answers; numbers as numbers.
+  opened, and real tables with a repeated header row: editable in Word and LibreOffice. The county maps as PNG
+  pictures (drawn with Pillow, which WeasyPrint brings) with a text alternative, a legend and the table.
+- PDF: samrad.documents.pdf.render_pdf (tagged PDF/A-2a, text extractable); the maps as inline SVG.
+- XLSX (openpyxl): sheets for the summary and figures, the respondents, the per-question distributions, the
+  answers and the maps' values per municipality; numbers as numbers.
 """
 
 import io
@@ -19,11 +20,14 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm
 from docx.table import Table
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from samrad.analysis import maps
+from samrad.analysis.county_maps import DrawnMap, categories_of
 from samrad.consultations.exports import _xlsx_text
 from samrad.documents.pdf import render_pdf
 from samrad.reports.content import Content
@@ -89,6 +93,32 @@ def _docx_table(document: Any, header: list[str], rows: list[list[str]]) -> Tabl
     return table
 
 
+def _docx_map(document: Any, drawn_map: DrawnMap, heading: str, level: int, value_heading: str) -> None:
+    """A county map: a heading, the map as a picture with its text alternative, the legend (a swatch, the label
+    and the count per category) and the table of every municipality."""
+    data = drawn_map.data
+    document.add_heading(heading, level=level)
+    categories = categories_of(data.kind)
+    png = maps.map_png(maps.county_map(data.counties), {row.code: row.value for row in data.rows}, categories)
+    picture = document.add_paragraph().add_run().add_picture(io.BytesIO(png), width=Cm(11))
+    legend_text = "; ".join(f"{entry.label}: {entry.count}" for entry in drawn_map.legend if entry.count)
+    picture._inline.docPr.set("descr", f"{drawn_map.title}. {data.county_names}. {legend_text}.")
+    picture._inline.docPr.set("title", drawn_map.title)
+    legend = _docx_table(
+        document,
+        [_("Colour and pattern"), _("Meaning"), pgettext("compilation", "Number")],
+        [["", entry.label, str(entry.count)] for entry in drawn_map.legend],
+    )
+    for row, category in zip(legend.rows[1:], categories, strict=True):
+        row.cells[0].paragraphs[0].add_run().add_picture(io.BytesIO(maps.swatch_png(category)), width=Cm(0.6))
+    document.add_paragraph(drawn_map.title)
+    _docx_table(
+        document,
+        [_("Municipality"), pgettext("municipality", "Code"), value_heading],
+        [[row.name, row.code, row.label] for row in data.rows],
+    )
+
+
 def _percent(value: float) -> str:
     return f"{value:.1f} %".replace(".", ",")
 
@@ -149,6 +179,9 @@ def compilation_docx(content: Content) -> bytes:
         )
     else:
         document.add_paragraph(_("None."))
+    status_map = content.drawn_status_map
+    if status_map is not None:
+        _docx_map(document, status_map, _("Map: what became of each municipality's referral"), 2, _("Status"))
 
     # Set by id: python-docx resolves a style given by name or object in a scan of every style, per paragraph.
     bullet_id = document.styles["List Bullet"].style_id
@@ -162,6 +195,10 @@ def compilation_docx(content: Content) -> bytes:
                 [[line.label.capitalize(), str(line.count), _percent(line.percent)] for line in part.distribution]
                 + [[_("Total"), str(part.total), _percent(100.0 if part.total else 0.0)]],
             )
+        question_map = part.drawn_map
+        if question_map is not None:
+            heading = _("Map: each municipality's stance on question %(number)s") % {"number": part.number}
+            _docx_map(document, question_map, heading, 3, _("Stance"))
         if not part.accounts:
             document.add_paragraph(_("No answers to this question."))
         for account in part.accounts:
@@ -258,6 +295,20 @@ def compilation_xlsx(content: Content) -> bytes:
                     _xlsx_text(account.excerpt),
                 ]
             )
+    map_rows = [(_("Status"), content.status_map)] if content.status_map else []
+    map_rows += [
+        (_("Question %(number)s") % {"number": part.number}, part.map) for part in content.questions if part.map
+    ]
+    if map_rows:
+        sheet = _sheet(
+            workbook,
+            _("Map"),
+            [_("Map"), _("Municipality"), pgettext("municipality", "Code"), _("Value")],
+            [14, 30, 8, 30],
+        )
+        for title, data in map_rows:
+            for row in data.rows:
+                sheet.append([_xlsx_text(title), _xlsx_text(row.name), row.code, _xlsx_text(row.label)])
     target = io.BytesIO()
     workbook.save(target)
     return target.getvalue()
