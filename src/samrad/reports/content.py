@@ -12,7 +12,11 @@
   municipalities, and per stance question each one's stance, as plain rows (code, name, value, label); the
   formats draw the map from those rows and the boundaries (SVG in HTML and PDF, PNG in DOCX, a table in XLSX).
 
-Themes and population-weighted figures come from the analysis and are not part of this content yet.
+- Per stance question also the population-weighted view (analysis.distribution): the stances counted by body (a
+  joint answer counts for each co-signer) and their shares of the population of the bodies with a figure in the
+  register; bodies without one are counted as missing, never estimated.
+
+Themes come from the analysis and are not part of this content yet.
 
 The content is plain data (strings and numbers, labels already translated) so that a signed-off compilation can
 be kept as JSON (`as_json`/`from_json`) and read back unchanged whatever happens to the answers later.
@@ -28,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from samrad.analysis.county_maps import DrawnMap, MapData, consultation_maps, drawn
+from samrad.analysis.distribution import consultation_distributions
 from samrad.consultations.models import Consultation, Question, Referral, Response, ResponseSignatory, Stance
 from samrad.consultations.selectors_reading import (
     NO_STANCE,
@@ -62,8 +67,15 @@ class Count:
 class StanceLine:
     stance: str  # a Stance value, or "none"
     label: str
-    count: int
+    count: int  # answers
     percent: float
+    # Counted by body and weighted by population (analysis.distribution): a joint answer counts for each of its
+    # co-signers; the weighted share is of the population of the bodies that have a figure in the register.
+    # Zero in a compilation signed off before these figures existed (QuestionPart.weighted is then False).
+    bodies: int = 0
+    population: int = 0
+    weighted_percent: float = 0.0
+    missing: int = 0  # bodies without a population figure
 
 
 @dataclass
@@ -88,6 +100,7 @@ class QuestionPart:
     distribution: list[StanceLine] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
     map: MapData | None = None  # each municipality's stance (a stance question, invited municipalities)
+    weighted: bool = False  # the lines carry the counts by body and the population-weighted shares
 
     @property
     def drawn_map(self) -> DrawnMap | None:
@@ -114,6 +127,7 @@ class Content:
     joint: list[Party]
     questions: list[QuestionPart]
     status_map: MapData | None = None  # what became of each municipality (none: no municipality invited)
+    population_years: str = ""  # the years of the population figures used ("2015" or "2014–2015")
 
     @property
     def drawn_status_map(self) -> DrawnMap | None:
@@ -250,6 +264,10 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
 
     county = consultation_maps(consultation)
     stance_maps = {item.question.pk: item.map for item in county.questions}
+    distributions = consultation_distributions(consultation)
+    weighted = {
+        item.question.pk: {line.stance: line for line in item.overall.lines} for item in distributions.questions
+    }
     questions: list[QuestionPart] = []
     for question in consultation.questions.order_by("order", "id"):
         reading = question_answers(consultation=consultation, question=question)
@@ -263,7 +281,13 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
                 StanceLine(line.stance, str(line.label), line.count, line.percent) for line in reading.counts
             ],
             map=stance_maps.get(question.pk),
+            weighted=question.pk in weighted,
         )
+        for line in part.distribution:
+            by_body = weighted.get(question.pk, {}).get(line.stance)
+            if by_body is not None:
+                line.bodies, line.population = by_body.count, by_body.population
+                line.weighted_percent, line.missing = by_body.weighted_percent, by_body.missing
         for row in reading.rows_of(list(reading.rows)):
             if not row.text and not row.stance and not row.registered:
                 continue
@@ -301,4 +325,5 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
         joint=joint,
         questions=questions,
         status_map=county.status,
+        population_years=distributions.population_years_label,
     )

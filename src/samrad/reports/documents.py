@@ -40,7 +40,10 @@ STALE_AFTER = dt.timedelta(hours=1)
 
 
 def content_digest(content: Content) -> str:
-    data = json.dumps(content.as_json(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """What the document shows, as a SHA-256: the content without the minute it was built at (a draft is built
+    afresh for every request, and the same answers must find the same stored document)."""
+    shown = {key: value for key, value in content.as_json().items() if key != "built_at"}
+    data = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 

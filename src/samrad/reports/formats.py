@@ -189,12 +189,20 @@ def compilation_docx(content: Content) -> bytes:
     for part in content.questions:
         document.add_heading(_("Question %(number)s: %(text)s") % {"number": part.number, "text": part.text}, level=2)
         if part.asks_stance:
-            _docx_table(
-                document,
-                [_("Stance"), pgettext("compilation", "Number"), _("Share")],
-                [[line.label.capitalize(), str(line.count), _percent(line.percent)] for line in part.distribution]
-                + [[_("Total"), str(part.total), _percent(100.0 if part.total else 0.0)]],
-            )
+            header = [_("Stance"), pgettext("compilation", "Number"), _("Share")]
+            rows = [[line.label.capitalize(), str(line.count), _percent(line.percent)] for line in part.distribution]
+            total = [_("Total"), str(part.total), _percent(100.0 if part.total else 0.0)]
+            if part.weighted:
+                header += [_("Organisations"), _("Population"), _("Weighted share"), _("Without population figure")]
+                for row, line in zip(rows, part.distribution, strict=True):
+                    row += [str(line.bodies), str(line.population), _percent(line.weighted_percent), str(line.missing)]
+                total += [
+                    str(sum(line.bodies for line in part.distribution)),
+                    str(sum(line.population for line in part.distribution)),
+                    _percent(100.0 if any(line.population for line in part.distribution) else 0.0),
+                    str(sum(line.missing for line in part.distribution)),
+                ]
+            _docx_table(document, header, [*rows, total])
         question_map = part.drawn_map
         if question_map is not None:
             heading = _("Map: each municipality's stance on question %(number)s") % {"number": part.number}
@@ -254,11 +262,26 @@ def compilation_xlsx(content: Content) -> bytes:
     distribution = _sheet(
         workbook,
         _("Distribution"),
-        [_("Question"), _("Question text"), _("Stance"), pgettext("compilation", "Number"), _("Share")],
-        [10, 50, 28, 10, 10],
+        [
+            _("Question"),
+            _("Question text"),
+            _("Stance"),
+            pgettext("compilation", "Number"),
+            _("Share"),
+            _("Organisations"),
+            _("Population"),
+            _("Weighted share"),
+            _("Without population figure"),
+        ],
+        [10, 50, 28, 10, 10, 14, 14, 14, 14],
     )
     for part in content.questions:
         for stance_line in part.distribution:
+            weighted = (
+                [stance_line.bodies, stance_line.population, stance_line.weighted_percent / 100, stance_line.missing]
+                if part.weighted
+                else [None, None, None, None]
+            )
             distribution.append(
                 [
                     part.number,
@@ -266,9 +289,11 @@ def compilation_xlsx(content: Content) -> bytes:
                     _xlsx_text(stance_line.label),
                     stance_line.count,
                     stance_line.percent / 100,
+                    *weighted,
                 ]
             )
             distribution.cell(row=distribution.max_row, column=5).number_format = "0.0%"
+            distribution.cell(row=distribution.max_row, column=8).number_format = "0.0%"
 
     answers = _sheet(
         workbook,

@@ -135,3 +135,14 @@ def test_signing_off_a_large_compilation_queues_its_final_pdf_and_a_small_one_is
     assert final.status == CompilationDocument.Status.PENDING and _jobs() == 1
     compilation.refresh_from_db()
     assert final.content_digest == documents.content_digest(documents.selectors.document_content(compilation))
+
+
+@pytest.mark.django_db
+def test_the_same_answers_find_the_same_document_whenever_the_draft_is_built(closed_world, coordinator):
+    compilation = compilation_start(actor=coordinator, consultation=closed_world["consultation"])
+    first = documents.selectors.document_content(compilation)
+    later = documents.selectors.document_content(compilation)
+    later.built_at = "31 december 2099 23.59"  # built in another minute
+    assert documents.content_digest(first) == documents.content_digest(later)
+    later.summary = "Ändrad."
+    assert documents.content_digest(first) != documents.content_digest(later)

@@ -10,12 +10,17 @@ from pdfminer.high_level import extract_text
 from pdfminer.pdfdocument import PDFDocument
 from pdfminer.pdfparser import PDFParser
 
+from samrad.organisations.models import Organisation
 from samrad.reports import formats
 from samrad.reports.content import compilation_content
 
 pytestmark = pytest.mark.django_db
 
 SUMMARY = "I sina svar betonade kommunerna särskilt behovet av samordning."
+
+
+def _population(name: str) -> int:
+    return Organisation.objects.get(name=name).population
 
 
 @pytest.fixture
@@ -35,11 +40,23 @@ def test_docx_has_headings_a_toc_and_tables_with_the_counts(content, closed_worl
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
     counts = dict(tables[0][1:])
     assert (counts["Tillfrågade (på remisslistan)"], counts["Avstod"], counts["Svarade inte"]) == ("6", "1", "1")
-    stance_table = next(t for t in tables if t[0] == ["Ställningstagande", "Antal", "Andel"])
-    rows = {row[0]: (row[1], row[2]) for row in stance_table[1:]}
-    assert rows["Avstyrker"] == ("2", "50,0 %")
-    assert rows["Tillstyrker med ändringar"] == ("1", "25,0 %")
-    assert rows["Totalt"] == ("4", "100,0 %")
+    stance_table = next(t for t in tables if t[0][:3] == ["Ställningstagande", "Antal", "Andel"])
+    assert stance_table[0][3:] == ["Organisationer", "Folkmängd", "Viktad andel", "Utan befolkningssiffra"]
+    rows = {row[0]: row[1:] for row in stance_table[1:]}
+    # Solna opposes jointly with Sundbyberg (both count, with their populations), and so does an association
+    # outside the register (counted, without a population figure).
+    opposing = closed_world["solna"].response.organisation.population + _population("Sundbybergs stad")
+    everyone = opposing + closed_world["nacka"].response.organisation.population + _population("Täby kommun")
+    assert rows["Avstyrker"] == [
+        "2",
+        "50,0 %",
+        "3",
+        str(opposing),
+        f"{100 * opposing / everyone:.1f} %".replace(".", ","),
+        "1",
+    ]
+    assert rows["Tillstyrker med ändringar"][:2] == ["1", "25,0 %"]
+    assert rows["Totalt"] == ["4", "100,0 %", "5", str(everyone), "100,0 %", "1"]
     referral_table = next(t for t in tables if t[0][0] == "Remissinstans")
     assert ["Sundbybergs stad", "Svarade gemensamt", closed_world["solna"].receipt_number] == referral_table[
         [r[0] for r in referral_table].index("Sundbybergs stad")
@@ -52,6 +69,9 @@ def test_xlsx_numbers_match_the_answers(content, closed_world):
     distribution = list(workbook["Fördelning"].iter_rows(min_row=2, values_only=True))
     first = {row[2]: (row[3], row[4]) for row in distribution if row[0] == 1}
     assert first["avstyrker"] == (2, 0.5)
+    oppose = next(row for row in distribution if row[0] == 1 and row[2] == "avstyrker")
+    opposing = closed_world["solna"].response.organisation.population + _population("Sundbybergs stad")
+    assert oppose[5:] == (3, opposing, 0.5, 1)
     assert first["tillstyrker"] == (1, 0.25)
     assert sum(count for count, _share in first.values()) == 4
     answers = list(workbook["Svar"].iter_rows(min_row=2, values_only=True))
@@ -72,9 +92,10 @@ def test_pdf_is_tagged_and_its_text_extractable(content, closed_world):
     assert SUMMARY in text
     assert "Fråga 1: Vad anser ni om förslaget?" in text
     assert closed_world["taby"].receipt_number in text
-    # pdfminer reads the distribution table a column at a time.
-    assert "Tillstyrker Tillstyrker med ändringar Avstyrker Inga synpunkter Avstår Inget ställningstagande" in text
-    assert "Antal 1 1 2 0 0 0 Andel 25,0 % 25,0 % 50,0 % 0,0 % 0,0 % 0,0 %" in text
+    assert "Ställningstagande Antal Andel Organisationer Folkmängd Viktad andel Utan befolkningssiffra" in text
+    assert "25,0 % 25,0 % 50,0 %" in text  # pdfminer reads the distribution's columns in pieces
+    opposing = closed_world["solna"].response.organisation.population + _population("Sundbybergs stad")
+    assert str(opposing) in text and "Befolkningssiffror från 2016." in text
 
 
 def test_html_document_reads_back(content):
