@@ -20,7 +20,9 @@ SUMMARY = "I sina svar betonade kommunerna särskilt behovet av samordning."
 
 
 def _population(name: str) -> int:
-    return Organisation.objects.get(name=name).population
+    population = Organisation.objects.get(name=name).population
+    assert population is not None
+    return population
 
 
 @pytest.fixture
