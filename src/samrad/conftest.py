@@ -1,7 +1,8 @@
 """Fixtures shared by every app's tests. App-specific fixtures live in each app's tests/conftest.py.
 
 Real services, no mocks: `smtp_server` is an SMTP server on 127.0.0.1, `task_worker` starts real worker
-processes, `rq_task_queue` points the task framework at the real Redis (db 15, or TEST_REDIS_URL).
+processes, `rq_task_queue` points the task framework at a real Redis server the tests start themselves
+(`redis_server`; or the one TEST_REDIS_URL names, which the tests then flush).
 """
 
 import os
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from samrad.testing.redis_server import RedisServer
 from samrad.testing.smtp import SmtpServer
 from samrad.testing.worker import WorkerProcess
 
@@ -66,13 +68,26 @@ class RqTaskQueue:
         return {"TASK_BACKEND": "rq", "TASK_REDIS_URL": self.url}
 
 
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """The URL of a Redis server for the tests: one started for this test run on a free port (stopped at the
+    end), or the one TEST_REDIS_URL names. Nothing else's Redis data is ever touched."""
+    configured = os.environ.get("TEST_REDIS_URL")
+    if configured:
+        yield configured
+        return
+    server = RedisServer().start()
+    yield server.url
+    server.stop()
+
+
 @pytest.fixture
-def rq_task_queue(settings: Any) -> Iterator[RqTaskQueue]:
-    """django.tasks on RQ over the real Redis for this test: an emptied database (15, or TEST_REDIS_URL) that
+def rq_task_queue(settings: Any, redis_server: str) -> Iterator[RqTaskQueue]:
+    """django.tasks on RQ over a real Redis for this test (`redis_server`), emptied before and after, that
     `TASKS` and `RQ_QUEUES` point at. Tests using it are marked `redis`."""
     import redis
 
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    url = redis_server
     client = redis.Redis.from_url(url)
     try:
         client.ping()
