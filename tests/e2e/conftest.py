@@ -46,6 +46,15 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 DEFAULT_TIMEOUT_MS = 15_000
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_assertions() -> None:
+    """`expect(...)` waits as long as actions do (its own default is 5 s): on a loaded two-core CI machine, a page
+    that answers in six seconds is slow, not wrong. A passing assertion returns as soon as it holds."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
