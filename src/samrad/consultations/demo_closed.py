@@ -617,6 +617,7 @@ def consultation_closed_demo_load(*, coordinator: User) -> Consultation:
     municipalities = {
         o.municipality_code: o
         for o in Organisation.objects.filter(kind_filter(Organisation.Kind.MUNICIPALITY), county__code="01")
+        if o.municipality_code
     }
     senders = [
         SenderDetails(
