@@ -693,6 +693,6 @@ def consultation_closed_demo_load(*, coordinator: User) -> Consultation:
     consultation_close(
         actor=coordinator,
         consultation=consultation,
-        note="Remisstiden är slut. Salem och Sundbyberg har inte svarat.",
+        note="Alla kommuner utom Salem och Sundbyberg har svarat eller avstått. Remissen stängs.",
     )
     return consultation
