@@ -18,6 +18,7 @@ from samrad.accounts.registry import registry_login_link
 from samrad.accounts.services import membership_add, user_create
 from samrad.audit.services import audit_record
 from samrad.consultations.demo import consultation_demo_load
+from samrad.consultations.demo_closed import consultation_closed_demo_load
 from samrad.consultations.models import Consultation
 from samrad.dialogue.demo import dialogue_demo_load
 from samrad.library.demo import library_demo_load
@@ -143,6 +144,8 @@ def demo_load(*, stdout: IO[str] | Any = None) -> list[tuple[str, str]]:
             },
         )
         say(f"Open consultation: {consultation.reference_number} {consultation.title}")
+        closed = consultation_closed_demo_load(coordinator=users["karin.lindqvist@ksl.example"])
+        say(f"Closed consultation, to analyse and compile: {closed.reference_number} {closed.title}")
         dialogue_demo_load(actor=DEMO_ACTOR)
         library_demo_load(actor=DEMO_ACTOR)
         people.append(("Administrator (Django admin at /admin/): admin@samrad.example", _administrator()))
