@@ -275,3 +275,102 @@ def test_the_task_runs_on_a_real_worker_with_its_progress(task_worker, make_cons
     assert (run.done, run.total) == (6, 6) and run.started_at and run.finished_at
     assert members_by_name(run) == [CAMPAIGN_NAMES, ["Cykelfrämjandet Stockholm", "Sollentuna kommun"]]
     assert AuditEvent.objects.filter(action="consultation.similarity_built", actor__isnull=True).exists()
+
+
+# --- The page -------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def compared(make_consultation, coordinator):  # noqa: F811
+    consultation = make_consultation(open=True)
+    example_answers(consultation)
+    alike.similarity_build(actor=coordinator, consultation=consultation)
+    return consultation
+
+
+@pytest.mark.django_db
+def test_the_page_shows_the_groups_as_a_table_and_a_picture(client, coordinator, compared):  # noqa: F811
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    html = client.get(reverse("analysis:alike", args=[compared.pk])).text
+    assert "Vilka svarade likadant" in html and 'aria-current="page">Analys</a>' in html
+    submission = compared.responses.get(organisation__name="Sollentuna kommun").submissions.get()
+    assert reverse("reading:answer", args=[compared.pk, submission.receipt_number]) in html
+    assert "Fråga 1: avstyrker" in html and "Fråga 1: tillstyrker" in html
+    assert '<svg role="img"' in html and "<desc" in html and "Likhet mellan svar, ordnade efter grupp" in html
+    assert html.count('class="alike-block"') == 2 and "style=" not in html.split("<main", 1)[1]
+    assert "<title>Sollentuna kommun (" in html and ", grupp 2</title>" in html
+    assert "Jämför svaren igen" in html and "äldre än det senaste svaret" not in html
+    assert (
+        reverse("analysis:alike", args=[compared.pk])
+        in client.get(reverse("analysis:distributions", args=[compared.pk])).text
+    )
+
+
+@pytest.mark.django_db
+def test_the_button_queues_one_run_and_the_page_shows_its_progress(client, coordinator, make_consultation):  # noqa: F811
+    from django.urls import reverse
+
+    consultation = make_consultation(open=True)
+    client.force_login(coordinator)
+    html = client.get(reverse("analysis:alike", args=[consultation.pk])).text
+    assert "Jämför svaren</button>" in html
+    for _ in range(2):
+        response = client.post(reverse("analysis:alike_run", args=[consultation.pk]))
+        assert response.status_code == 302
+    run = SimilarityRun.objects.get()
+    assert run.status == SimilarityRun.Status.QUEUED and run.requested_by == coordinator
+    html = client.get(reverse("analysis:alike", args=[consultation.pk])).text
+    assert 'hx-get="' + reverse("analysis:alike_status", args=[consultation.pk]) in html
+    assert "väntar på att jämföras" in html and "Jämför svaren</button>" not in html
+    SimilarityRun.objects.filter(pk=run.pk).update(status=SimilarityRun.Status.RUNNING, done=3, total=12)
+    fragment = client.get(reverse("analysis:alike_status", args=[consultation.pk])).text
+    assert "3 av 12 svar" in fragment and "hx-trigger" in fragment
+    SimilarityRun.objects.filter(pk=run.pk).update(status=SimilarityRun.Status.DONE, result=None)
+    fragment = client.get(reverse("analysis:alike_status", args=[consultation.pk])).text
+    assert "hx-trigger" not in fragment and "Visa resultatet" in fragment
+
+
+@pytest.mark.django_db
+def test_after_a_new_answer_the_page_says_the_result_is_older(client, coordinator, compared):  # noqa: F811
+    from django.urls import reverse
+
+    answer_with(compared, "Sen kommun", CAMPAIGN)
+    client.force_login(coordinator)
+    html = client.get(reverse("analysis:alike", args=[compared.pk])).text
+    assert "äldre än det senaste svaret" in html and "Jämför svaren igen" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["other_coordinator", "respondent"])
+def test_others_are_refused(client, compared, who, request):
+    from django.urls import reverse
+
+    client.force_login(request.getfixturevalue(who))
+    for name in ("analysis:alike", "analysis:alike_status"):
+        assert client.get(reverse(name, args=[compared.pk])).status_code == 404
+    assert client.post(reverse("analysis:alike_run", args=[compared.pk])).status_code == 404
+    assert not SimilarityRun.objects.filter(status=SimilarityRun.Status.QUEUED).exists()
+
+
+@pytest.mark.django_db
+def test_the_page_runs_a_fixed_number_of_queries(client, coordinator, make_consultation, django_assert_num_queries):  # noqa: F811
+    """The same queries for 3 answers and for 40 (their vectors taken from the cache of one text each)."""
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    counts = []
+    for size in (3, 40):
+        consultation = make_consultation(open=True)
+        for number in range(size):
+            answer_with(consultation, f"Kommun {size}-{number}", CAMPAIGN if number % 2 else example()[4]["text"])
+        alike.similarity_build(actor=coordinator, consultation=consultation)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("analysis:alike", args=[consultation.pk]))
+        assert response.status_code == 200 and "alike-block" in response.text
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
