@@ -115,8 +115,9 @@ def similarity_rerun_after_answer(consultation_id: int) -> SimilarityRun | None:
 
 
 def similarity_rerun_on_commit(consultation_id: int) -> None:
-    """For the consultations app: queue the re-run check once the caller's transaction commits."""
-    transaction.on_commit(lambda: similarity_rerun_after_answer(consultation_id))
+    """For the consultations app: queue the re-run check once the caller's transaction commits. Robust: a failure
+    here is logged and never fails the submission that has already been committed."""
+    transaction.on_commit(lambda: similarity_rerun_after_answer(consultation_id), robust=True)
 
 
 def similarity_page_status(consultation: Consultation) -> SimilarityPage:
