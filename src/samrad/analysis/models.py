@@ -5,6 +5,7 @@ the slow step of the analysis, answers do not change once submitted, and a mass 
 times, so each distinct text is embedded once and re-runs only embed what is new.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,54 @@ class Embedding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}:{self.digest[:12]}"
+
+
+class SimilarityRun(models.Model):
+    """One computation of "who answered alike" for a consultation (`alike.similarity_build`), queued by a
+    coordinator or by a new answer, run in the background with its progress saved as it goes. The result is kept
+    as JSON: the groups (submission ids, most central first; mean similarity; shared stances), each answer's nearest
+    other answer, and the answers and similarities the picture shows. At most one queued run per consultation
+    (a constraint): asking again while one waits changes nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    consultation = models.ForeignKey(
+        "consultations.Consultation", on_delete=models.CASCADE, related_name="similarity_runs"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )  # None: queued by a new answer
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # last progress saved while running
+    done = models.PositiveIntegerField(default=0)  # answers embedded so far
+    total = models.PositiveIntegerField(default=0)  # answers to embed
+    error = models.TextField(blank=True)
+    # The newest submission the run read (by id): the result is older than the answers when a newer one exists.
+    last_submission_id = models.BigIntegerField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("similarity run")
+        verbose_name_plural = _("similarity runs")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=models.Q(status="queued"),
+                name="analysis_similarityrun_one_queued",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}: {self.status} ({self.requested_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

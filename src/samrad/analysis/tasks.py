@@ -1,5 +1,8 @@
 """Background jobs of the analysis app. Tasks take ids and call a service; they are safe to run twice."""
 
+import time
+from typing import Any
+
 from django.tasks import task
 
 
@@ -20,3 +23,26 @@ def stances_read(consultation_id: int) -> dict[str, int]:
         "already_set": report.already_set,
         "no_text": report.no_text,
     }
+
+
+# Room left after the embedding stops for grouping and storing the result (seconds; ~15 s at 10 000 answers).
+SIMILARITY_FINISH_ROOM = 120
+
+
+@task(queue_name="default")
+def similarity_build(run_id: int) -> dict[str, Any]:
+    """Compute a queued `SimilarityRun` (`alike.similarity_build`). It stops embedding before the queue's time
+    limit and queues itself again to go on from there. A run that is not queued (taken, done) is left alone."""
+    from django.conf import settings
+
+    from samrad.analysis.alike import similarity_build as build
+    from samrad.analysis.models import SimilarityRun
+
+    run = SimilarityRun.objects.select_related("consultation").filter(pk=run_id).first()
+    if run is None or run.status != SimilarityRun.Status.QUEUED:
+        return {"status": run.status if run else "missing"}
+    budget = max(settings.TASK_TIME_LIMIT - SIMILARITY_FINISH_ROOM, settings.TASK_TIME_LIMIT // 2)
+    run = build(actor="system", consultation=run.consultation, run=run, deadline=time.monotonic() + budget)
+    if run.status == SimilarityRun.Status.QUEUED:
+        similarity_build.enqueue(run.pk)
+    return {"status": run.status, "done": run.done, "total": run.total}

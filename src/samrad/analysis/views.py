@@ -5,11 +5,14 @@ reading pages)."""
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from samrad.analysis import alike as alike_services
 from samrad.analysis import county_maps, distribution, exports
 from samrad.consultations.exports import export_record, spooled_file
 from samrad.consultations.models import Consultation
@@ -119,3 +122,48 @@ def distributions_xlsx(request: HttpRequest, consultation: Consultation) -> File
     response = FileResponse(target, content_type=XLSX_CONTENT_TYPE)
     _as_download(response, _file_name(consultation, _("stances"), "xlsx"))
     return response
+
+
+# --- Who answered alike -------------------------------------------------------------------------------------
+
+CELL = 10  # one answer's row and column in the similarity picture, in the SVG's user units
+LABEL_ROOM = 34  # room left of and above the matrix for the group numbers
+
+
+@managed
+@require_GET
+def alike(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    page = alike_services.similarity_page(consultation)
+    size = page.picture.size if page.picture else 0
+    return _page(
+        request,
+        "analysis/alike.html",
+        consultation,
+        page=page,
+        cell=CELL,
+        half=CELL // 2,
+        offset=LABEL_ROOM,
+        extent=LABEL_ROOM + size * CELL,
+    )
+
+
+@managed
+@require_GET
+def alike_status(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """The state of the newest run as a fragment, polled by the page while a run waits or runs."""
+    page = alike_services.similarity_page_status(consultation)
+    return render(request, "analysis/_alike_status.html", {"consultation": consultation, "page": page, "polled": True})
+
+
+@managed
+@require_POST
+def alike_run(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    alike_services.similarity_request(actor=request.user, consultation=consultation)
+    messages.success(
+        request,
+        _(
+            "Comparing the answers has been queued. This page shows how far it has come; the result appears when "
+            "it is done."
+        ),
+    )
+    return redirect("analysis:alike", pk=consultation.pk)

@@ -642,6 +642,11 @@ def _submission_create(
     submission.attachments.set(files)
     submission_stances_record(submission=submission)
     submission_pdf_queue(submission.pk)
+    # Who answered alike is re-computed after new answers, where it was ever computed (deferred, one at a time).
+    # Imported here: the analysis app reads the consultations app, not the other way round at import time.
+    from samrad.analysis.alike import similarity_rerun_on_commit
+
+    similarity_rerun_on_commit(response.consultation_id)
     return submission
 
 
