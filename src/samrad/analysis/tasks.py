@@ -20,3 +20,15 @@ def stances_read(consultation_id: int) -> dict[str, int]:
         "already_set": report.already_set,
         "no_text": report.no_text,
     }
+
+
+@task(queue_name="default")
+def themes_build(run_id: int) -> dict[str, object]:
+    """Build the themes of a queued run (`theme_services.themes_build`); a run that is not queued is left alone.
+    Returns the run's status and counts."""
+    from samrad.analysis.theme_services import themes_build as build
+
+    run = build(run_id=run_id)
+    if run is None:
+        return {"status": "missing"}
+    return {"status": run.status, "passages": run.total, "left_out": run.left_out}
