@@ -20,11 +20,12 @@ import datetime as dt
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -499,3 +500,81 @@ def themes_sign_off(*, actor: Actor, run: ThemeRun, now: dt.datetime | None = No
             changes={"run": run.pk, "themes": Theme.objects.filter(run=run).count()},
         )
     return run
+
+
+# --- the review page -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ThemeView:
+    theme: Theme
+    counts: list[tuple[str, Any, int]]  # (stance, label, answers) in the stances' order
+    answers: int
+    passages: int
+    quotes: list[ThemeQuote] = field(default_factory=list)
+
+
+@dataclass
+class QuestionThemes:
+    question: Question
+    number: int
+    themes: list[ThemeView]
+
+
+@dataclass
+class ThemeReview:
+    run: ThemeRun | None  # the latest finished run, shown
+    latest: ThemeRun | None  # the latest run of any status (running, failed)
+    questions: list[QuestionThemes]
+    stances: list[tuple[str, Any]]
+
+
+def theme_review(consultation: Consultation) -> ThemeReview:
+    """What the review page shows: per stance question its themes with the answers per stance and the quotes
+    shown (the representative ones and those a person placed). A fixed number of queries."""
+    from samrad.analysis.distribution import STANCE_CHOICES
+
+    latest = latest_run(consultation)
+    run = latest if latest is not None and latest.status == ThemeRun.Status.DONE else latest_done_run(consultation)
+    questions = list(consultation.questions.order_by("order", "id"))
+    numbers = {q.pk: n for n, q in enumerate(questions, start=1)}
+    stance_questions = [q for q in questions if q.kind == Question.Kind.STANCE]
+    out = []
+    if run is not None:
+        found = list(Theme.objects.filter(run=run).order_by("question_id", "order", "id"))
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        passages: Counter[int] = Counter()
+        answers: dict[int, set[int]] = defaultdict(set)
+        for theme_id, stance, submission_id in (
+            ThemeQuote.objects.filter(theme__run=run).order_by().values_list("theme_id", "stance", "submission_id")
+        ):
+            passages[theme_id] += 1
+            if submission_id not in answers[theme_id]:
+                answers[theme_id].add(submission_id)
+                counts[theme_id][stance] = counts[theme_id].get(stance, 0) + 1
+        views = {
+            t.pk: ThemeView(
+                theme=t,
+                counts=[(value, label, counts[t.pk].get(value, 0)) for value, label in STANCE_CHOICES],
+                answers=len(answers[t.pk]),
+                passages=passages[t.pk],
+            )
+            for t in found
+        }
+        shown = (
+            ThemeQuote.objects.filter(theme__run=run)
+            .filter(models.Q(is_representative=True) | models.Q(placed_by_person=True))
+            .select_related("submission")
+            .order_by("theme_id", "-placed_by_person", "-score", "id")
+        )
+        for quote in shown:
+            views[quote.theme_id].quotes.append(quote)
+        for question in stance_questions:
+            out.append(
+                QuestionThemes(
+                    question=question,
+                    number=numbers[question.pk],
+                    themes=[views[t.pk] for t in found if t.question_id == question.pk],
+                )
+            )
+    return ThemeReview(run=run, latest=latest, questions=out, stances=list(STANCE_CHOICES))
