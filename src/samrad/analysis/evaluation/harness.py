@@ -74,11 +74,12 @@ def evaluate(split: str = "held-out") -> Evaluation:
 
 # --- themes ----------------------------------------------------------------------------------------------------
 
-THEMES_FILE = "themes.json"
+THEME_SETS = {"dev": "themes.json", "held-out": "themes_held_out.json"}
 
 
 @dataclass(frozen=True)
 class ThemeEvaluation:
+    split: str
     passages: int
     labelled_themes: int
     found_themes: int
@@ -86,11 +87,11 @@ class ThemeEvaluation:
     labels: list[str]
 
 
-def theme_answers() -> list[Any]:
-    """The labelled theme set as pipeline input and, per passage key, its labelled theme."""
+def theme_answers(split: str = "dev") -> list[Any]:
+    """A labelled theme set as pipeline input: (AnswerText, the labelled theme of each of its paragraphs)."""
     from samrad.analysis.themes import AnswerText
 
-    data = json.loads((HERE / THEMES_FILE).read_text(encoding="utf-8"))
+    data = json.loads((HERE / THEME_SETS[split]).read_text(encoding="utf-8"))
     answers = []
     for number, item in enumerate(data["answers"], start=1):
         answers.append(
@@ -109,7 +110,7 @@ def theme_answers() -> list[Any]:
     return answers
 
 
-def evaluate_themes() -> ThemeEvaluation:
+def evaluate_themes(split: str = "dev") -> ThemeEvaluation:
     """Cluster the labelled theme set's passages and compare with the labels (adjusted Rand index). Needs the
     database for the embeddings' cache."""
     from sklearn.metrics import adjusted_rand_score
@@ -119,7 +120,7 @@ def evaluate_themes() -> ThemeEvaluation:
 
     passages = []
     truth: dict[tuple[int, str], str] = {}
-    for answer, labels in theme_answers():
+    for answer, labels in theme_answers(split):
         for (_page, text), label in zip(answer.pages, labels, strict=True):
             for passage_text in split_passages(text):
                 truth[(answer.submission_id, _digest(passage_text))] = label
@@ -129,6 +130,7 @@ def evaluate_themes() -> ThemeEvaluation:
     keys = [p.key for p in passages]
     score = adjusted_rand_score([truth[k] for k in keys], [found[k] for k in keys])
     return ThemeEvaluation(
+        split=split,
         passages=len(passages),
         labelled_themes=len(set(truth.values())),
         found_themes=len(drafts),
