@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samrad.actors import Actor
@@ -187,7 +188,9 @@ def themes_build(*, run_id: int, time_limit: float = TIME_LIMIT, max_passages: i
     try:
         result = _build(run, deadline, max_passages)
     except RunTooLong:
-        _fail(run, _("The run took longer than %(seconds)d seconds and was stopped.") % {"seconds": time_limit})
+        with translation.override(settings.LANGUAGE_CODE):  # stored: in the site's language, whoever reads it
+            message = _("The run took longer than %(seconds)d seconds and was stopped.") % {"seconds": time_limit}
+        _fail(run, message)
         return ThemeRun.objects.get(pk=run.pk)
     except Exception as error:  # the run must say it failed, whatever went wrong
         _fail(run, f"{type(error).__name__}: {error}")
