@@ -236,6 +236,10 @@ def _build(run: ThemeRun, deadline: float, max_passages: int) -> ThemeRun:
     with transaction.atomic():
         _store(made)
         ThemeRun.objects.filter(pk=run.pk).update(status=ThemeRun.Status.DONE, finished_at=timezone.now())
+        # Older runs are dropped (the audit log keeps what happened): this run and the one it took decisions from.
+        ThemeRun.objects.filter(
+            consultation=consultation, status__in=[ThemeRun.Status.DONE, ThemeRun.Status.FAILED]
+        ).exclude(pk__in=[run.pk] + ([previous.pk] if previous else [])).delete()
         audit_record(
             actor="system",
             action="consultation.themes_built",

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from samrad.analysis import theme_services as ts
-from samrad.analysis.models import Theme, ThemeQuote
+from samrad.analysis.models import Theme, ThemeQuote, ThemeRun
 from samrad.analysis.tests.theme_world import PAPER_PAGE_2, answer_on_platform, themed_world
 from samrad.audit.models import AuditEvent
 from samrad.consultations.tests.conftest import (  # noqa: F401 (fixtures)
@@ -73,6 +73,10 @@ def test_the_same_answers_give_the_same_themes_twice(world, coordinator):  # noq
     second = built(coordinator, world["consultation"])
     assert first != second
     assert partition(first) == partition(second)
+
+    third = built(coordinator, world["consultation"])  # only the last two runs are kept
+    assert set(ThemeRun.objects.values_list("pk", flat=True)) == {second.pk, third.pk}
+    assert not Theme.objects.filter(run_id=first.pk).exists()
 
 
 def test_the_limits_leave_passages_out_and_stop_a_run_that_takes_too_long(world, coordinator):  # noqa: F811

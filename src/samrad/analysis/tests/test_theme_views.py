@@ -43,8 +43,8 @@ def test_the_page_shows_themes_counts_per_stance_and_traceable_quotes(client, co
     paper = world["submissions"]["paper"]
     answer_url = reverse("reading:answer", args=[world["consultation"].pk, paper.receipt_number])
     quote = ThemeQuote.objects.get(theme__run=world["run"], submission=paper)
-    if quote.is_representative:
-        assert f'<a class="ds-link" href="{answer_url}">{paper.receipt_number}</a>, sida 2.' in html
+    assert quote.is_representative  # the only answer without a stance: always among its theme's quotes
+    assert f'Dals-Eds kommun, <a class="ds-link" href="{answer_url}">{paper.receipt_number}</a>, sida 2.' in html
     shown = ThemeQuote.objects.filter(theme__run=world["run"], is_representative=True)
     for quote in shown[:5]:
         assert quote.text in html
