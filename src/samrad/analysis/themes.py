@@ -84,7 +84,8 @@ STOP_WORDS = CATCH_ALL | _word_set(
     ökar flytta flyttas ligga ligger komma kommer använda används skapa skapar hindra hindras leda leder gå går
     göras lyfta lyfts lyftas ändra ändras se ses ses över möjlig möjligt rimlig rimligt orimligt tydlig tydligt
     otydlig redo förutsätta förutsätter kräva kräver krävs hel hela första sista fler flera många bättre bra
-    dålig god goda gott stöda stöder välkomna välkomnar ihop"""
+    dålig god goda gott stöda stöder välkomna välkomnar ihop varje alla två tre fyra fem sex sju åtta nio tio
+    femtio hundra normal normala vanlig vanliga"""
 )
 
 
@@ -260,9 +261,20 @@ def cluster(vectors: np.ndarray) -> np.ndarray:
 # --- labels ----------------------------------------------------------------------------------------------------
 
 
+_FINITE_ENDINGS = ("ar", "er", "as", "es", "ts", "ade", "ades", "de", "des", "te", "tes", "s")
+
+
+def finite_verb(word: str, base: str) -> bool:
+    """A finite or passive verb form ("korsar", "byggas", "införts", "prioriteras"): its lemma is an infinitive
+    in -a and the word is that lemma inflected. Such words name no theme; nouns whose lemma ends in -a ("skolan",
+    "skolor") do not end like this."""
+    return base.endswith("a") and word != base and word.startswith(base[:-1]) and word.endswith(_FINITE_ENDINGS)
+
+
 def _terms(text: str) -> tuple[set[str], dict[str, str]]:
-    """The lemma terms of a passage (lemmas and bigrams of adjacent lemmas) and, per term, its surface form."""
-    words = _content_words(text)
+    """The lemma terms of a passage (lemmas and bigrams of adjacent lemmas; finite verbs left out) and, per term,
+    its surface form."""
+    words = [("", "") if word and finite_verb(word, base) else (word, base) for word, base in _content_words(text)]
     terms: set[str] = set()
     surface: dict[str, str] = {}
     for index, (word, base) in enumerate(words):

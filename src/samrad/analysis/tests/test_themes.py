@@ -118,3 +118,20 @@ def test_agreement_with_the_labelled_themes():
     result = evaluate_themes()
     assert result.labelled_themes == 7 and 5 <= result.found_themes <= 15
     assert result.adjusted_rand >= 0.6  # measured 0.73: see docs/analysis.md
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("korsar", True),
+        ("byggas", True),
+        ("införts", True),
+        ("prioriteras", True),
+        ("skolan", False),
+        ("skolor", False),
+        ("vägar", False),
+        ("kollektivtrafiken", False),
+    ],
+)
+def test_finite_verbs_name_no_theme(word, expected):
+    assert themes.finite_verb(word, themes.lemma(word)) is expected
