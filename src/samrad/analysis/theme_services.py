@@ -520,6 +520,11 @@ class ThemeView:
     passages: int
     quotes: list[ThemeQuote] = field(default_factory=list)
 
+    @property
+    def present(self) -> list[tuple[Any, int]]:
+        """(stance label, answers) of the stances the theme holds."""
+        return [(label, count) for _value, label, count in self.counts if count]
+
 
 @dataclass
 class QuestionThemes:

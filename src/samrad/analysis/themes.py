@@ -85,7 +85,7 @@ STOP_WORDS = CATCH_ALL | _word_set(
     göras lyfta lyfts lyftas ändra ändras se ses ses över möjlig möjligt rimlig rimligt orimligt tydlig tydligt
     otydlig redo förutsätta förutsätter kräva kräver krävs hel hela första sista fler flera många bättre bra
     dålig god goda gott stöda stöder välkomna välkomnar ihop varje alla två tre fyra fem sex sju åtta nio tio
-    femtio hundra normal normala vanlig vanliga"""
+    femtio hundra normal normala vanlig vanliga per gång gånger"""
 )
 
 

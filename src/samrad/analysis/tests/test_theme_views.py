@@ -49,6 +49,12 @@ def test_the_page_shows_themes_counts_per_stance_and_traceable_quotes(client, co
     for quote in shown[:5]:
         assert quote.text in html
     assert "Godkänn temana som granskade" in html
+    t03 = ThemeQuote.objects.filter(theme__run=world["run"], submission=world["submissions"]["t03"]).first()
+    theme = t03.theme
+    per_stance = {}
+    for stance, submission_id in theme.quotes.values_list("stance", "submission_id").distinct():
+        per_stance.setdefault(stance, set()).add(submission_id)
+    assert "avstyrker " + str(len(per_stance["oppose"])) in html.split(f'id="theme-{theme.pk}-heading"')[1]
     assert "Övrigt" not in html and "Allmänt" not in html
 
 
