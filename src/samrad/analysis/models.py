@@ -74,3 +74,91 @@ class SimilarityRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class ThemeRun(models.Model):
+    """One run of the theme pipeline over a consultation's current answers (samrad.analysis.theme_services). The
+    latest finished run is the one shown; a new run keeps what a person decided in the previous one."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    consultation = models.ForeignKey("consultations.Consultation", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)  # passages embedded so far
+    total = models.PositiveIntegerField(default=0)  # passages to embed
+    left_out = models.PositiveIntegerField(default=0)  # passages over the per-question limit
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("theme run")
+        verbose_name_plural = _("theme runs")
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id}:{self.pk} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class Theme(models.Model):
+    """A theme in the answers to one question: a label and its quotes. `label_set_by_person`: a coordinator named
+    it; `kept_by_person`: a coordinator shaped it (renamed, merged into it, split it off, moved a quote into it),
+    so a re-run keeps it and its passages."""
+
+    run = models.ForeignKey(ThemeRun, on_delete=models.CASCADE, related_name="themes")
+    question = models.ForeignKey("consultations.Question", on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(_("label"), max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    terms = models.JSONField(default=list)  # the distinctive terms the label was taken from
+    label_set_by_person = models.BooleanField(default=False)
+    kept_by_person = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ThemeQuote(models.Model):
+    """A passage of an answer in a theme: every passage of the run is one (the counts per stance are over these);
+    the representative ones (nearest the theme's centre) are shown as quotes."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="quotes")
+    submission = models.ForeignKey("consultations.Submission", on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    respondent = models.CharField(max_length=300)  # the organisation's or the respondent's name when run
+    text = models.TextField()
+    digest = models.CharField(max_length=64)  # SHA-256 of the passage's text: with the submission, its identity
+    page = models.PositiveIntegerField(null=True, blank=True)  # in the attachment; None: the answer's own text
+    stance = models.CharField(max_length=30)  # the answer's effective stance when run, or "none"
+    score = models.FloatField(default=0.0)  # cosine to the theme's centre when clustered
+    is_representative = models.BooleanField(default=False)
+    placed_by_person = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["theme", "-score", "id"]
+        verbose_name = _("theme quote")
+        verbose_name_plural = _("theme quotes")
+        indexes = [models.Index(fields=["theme", "is_representative"], name="analysis_quote_shown")]
+
+    def __str__(self) -> str:
+        return self.text[:60]

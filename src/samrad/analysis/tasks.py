@@ -46,3 +46,15 @@ def similarity_build(run_id: int) -> dict[str, Any]:
     if run.status == SimilarityRun.Status.QUEUED:
         similarity_build.enqueue(run.pk)
     return {"status": run.status, "done": run.done, "total": run.total}
+
+
+@task(queue_name="default")
+def themes_build(run_id: int) -> dict[str, object]:
+    """Build the themes of a queued run (`theme_services.themes_build`); a run that is not queued is left alone.
+    Returns the run's status and counts."""
+    from samrad.analysis.theme_services import themes_build as build
+
+    run = build(run_id=run_id)
+    if run is None:
+        return {"status": "missing"}
+    return {"status": run.status, "passages": run.total, "left_out": run.left_out}

@@ -70,3 +70,76 @@ def evaluate(split: str = "held-out") -> Evaluation:
         recall[stance] = hit / labelled_as if labelled_as else None
     correct = sum(confusion[s][s] for s in lexicon.STANCES)
     return Evaluation(split, len(labelled), correct, precision, recall, confusion, misses)
+
+
+# --- themes ----------------------------------------------------------------------------------------------------
+
+THEME_SETS = {"dev": "themes.json", "held-out": "themes_held_out.json"}
+
+
+@dataclass(frozen=True)
+class ThemeEvaluation:
+    split: str
+    passages: int
+    labelled_themes: int
+    found_themes: int
+    adjusted_rand: float
+    labels: list[str]
+
+
+def theme_answers(split: str = "dev") -> list[Any]:
+    """A labelled theme set as pipeline input: (AnswerText, the labelled theme of each of its paragraphs)."""
+    from samrad.analysis.themes import AnswerText
+
+    data = json.loads((HERE / THEME_SETS[split]).read_text(encoding="utf-8"))
+    answers = []
+    for number, item in enumerate(data["answers"], start=1):
+        answers.append(
+            (
+                AnswerText(
+                    submission_id=number,
+                    receipt_number=item["id"],
+                    respondent=item["id"],
+                    organisation_id=None,
+                    stance=item["stance"],
+                    pages=tuple((None, p["text"]) for p in item["paragraphs"]),
+                ),
+                [p["theme"] for p in item["paragraphs"]],
+            )
+        )
+    return answers
+
+
+def evaluate_themes(split: str = "dev") -> ThemeEvaluation:
+    """Cluster the labelled theme set's passages and compare with the labels (adjusted Rand index). Needs the
+    database for the embeddings' cache."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from samrad.analysis.embeddings import embed
+    from samrad.analysis.themes import passages_of, split_passages, themes_of
+
+    passages = []
+    truth: dict[tuple[int, str], str] = {}
+    for answer, labels in theme_answers(split):
+        for (_page, text), label in zip(answer.pages, labels, strict=True):
+            for passage_text in split_passages(text):
+                truth[(answer.submission_id, _digest(passage_text))] = label
+        passages.extend(passages_of(answer))
+    drafts = themes_of(passages, embed([p.text for p in passages]))
+    found = {member.passage.key: index for index, draft in enumerate(drafts) for member in draft.members}
+    keys = [p.key for p in passages]
+    score = adjusted_rand_score([truth[k] for k in keys], [found[k] for k in keys])
+    return ThemeEvaluation(
+        split=split,
+        passages=len(passages),
+        labelled_themes=len(set(truth.values())),
+        found_themes=len(drafts),
+        adjusted_rand=float(score),
+        labels=[draft.label for draft in drafts],
+    )
+
+
+def _digest(text: str) -> str:
+    from samrad.analysis.themes import digest_of
+
+    return digest_of(text)

@@ -1,12 +1,15 @@
-"""`manage.py evaluate_analysis [--split dev|held-out|all]`: measure the stance reader on the labelled answers in
-`samrad/analysis/evaluation/` (accuracy, per-class precision and recall, the confusion table)."""
+"""`manage.py evaluate_analysis [--split dev|held-out|all] [--skip-themes]`: measure the stance reader on the
+labelled answers in `samrad/analysis/evaluation/` (accuracy, per-class precision and recall, the confusion table),
+and the theme pipeline on the labelled theme sets (evaluation/themes.json and themes_held_out.json: the adjusted
+Rand index of the passages' themes against their labelled themes). The themes need the database (the embeddings'
+cache) and the model."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from samrad.analysis import lexicon
-from samrad.analysis.evaluation.harness import SPLITS, evaluate
+from samrad.analysis.evaluation.harness import SPLITS, THEME_SETS, evaluate, evaluate_themes
 
 SHORT = {
     lexicon.SUPPORT: "sup",
@@ -28,6 +31,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--split", choices=sorted(SPLITS), default="held-out")
         parser.add_argument("--misses", action="store_true", help="List the answers read wrongly.")
+        parser.add_argument("--skip-themes", action="store_true", help="Measure the stance reader only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = evaluate(options["split"])
@@ -48,3 +52,14 @@ class Command(BaseCommand):
             write("")
             for miss in result.misses:
                 write(f"{miss.id}: labelled {miss.label}, read {miss.read} — {miss.evidence}")
+        if not options["skip_themes"]:
+            for split in THEME_SETS:
+                themes = evaluate_themes(split)
+                write("")
+                write(
+                    f"Themes on the {split} theme set: {themes.passages} passages, {themes.labelled_themes} "
+                    f"labelled themes, {themes.found_themes} found"
+                )
+                write(f"Theme agreement (adjusted Rand index): {themes.adjusted_rand:.3f}")
+                for label in themes.labels:
+                    write(f"  {label}")
