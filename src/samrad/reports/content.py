@@ -35,6 +35,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from samrad.analysis.charts import Chart, bar_chart
 from samrad.analysis.county_maps import DrawnMap, MapData, consultation_maps, drawn
 from samrad.analysis.distribution import consultation_distributions
 from samrad.analysis.theme_services import theme_review
@@ -131,6 +132,14 @@ class QuestionPart:
     map: MapData | None = None  # each municipality's stance (a stance question, invited municipalities)
     weighted: bool = False  # the lines carry the counts by body and the population-weighted shares
     themes: list[ThemePart] = field(default_factory=list)
+
+    @property
+    def chart(self) -> Chart | None:
+        """The stance shares as a bar chart (share of answers; below it the share weighted by population)."""
+        if not self.asks_stance or not self.total:
+            return None
+        lines = ((line.label, line.percent, line.weighted_percent) for line in self.distribution)
+        return bar_chart(lines, weighted=self.weighted)
 
     @property
     def drawn_map(self) -> DrawnMap | None:

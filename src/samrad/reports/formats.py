@@ -23,10 +23,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from samrad.analysis import maps
+from samrad.analysis import charts, maps
+from samrad.analysis.charts import Chart
 from samrad.analysis.county_maps import DrawnMap, categories_of
 from samrad.analysis.distribution import STANCE_CHOICES
 from samrad.consultations.exports import _xlsx_text
@@ -167,6 +170,20 @@ def _docx_themes(document: Any, part: QuestionPart) -> None:
             document.add_paragraph().add_run(_citation(quote)).italic = True
 
 
+def _docx_chart(document: Any, chart: Chart, part: QuestionPart) -> None:
+    """The stance shares as a bar chart picture, with the shares in words as its text alternative."""
+    title = _("Stances on question %(number)s as a bar chart") % {"number": part.number}
+    picture = document.add_paragraph().add_run().add_picture(io.BytesIO(charts.chart_png(chart)), width=Cm(9))
+    described = chart.description(_("of the answers"), _("weighted by population"))
+    picture._inline.docPr.set("descr", f"{title}. {described}")
+    picture._inline.docPr.set("title", title)
+    if part.weighted:
+        caption = _("Upper bar (blue): share of the answers. Lower bar (orange): share weighted by population.")
+    else:
+        caption = _("Each bar: share of the answers.")
+    document.add_paragraph(caption)
+
+
 def _percent(value: float) -> str:
     return f"{value:.1f} %".replace(".", ",")
 
@@ -253,6 +270,9 @@ def compilation_docx(content: Content) -> bytes:
                     str(sum(line.missing for line in part.distribution)),
                 ]
             _docx_table(document, header, [*rows, total])
+            chart = part.chart
+            if chart is not None:
+                _docx_chart(document, chart, part)
         question_map = part.drawn_map
         if question_map is not None:
             heading = _("Map: each municipality's stance on question %(number)s") % {"number": part.number}
@@ -284,6 +304,26 @@ def _sheet(workbook: Workbook, title: str, header: list[str], widths: list[int])
         sheet.cell(row=1, column=index).font = Font(bold=True)
     sheet.freeze_panes = "A2"
     return sheet
+
+
+def _xlsx_chart(sheet: Any, part: QuestionPart, first: int, last: int, placed: int) -> None:
+    """A native Excel bar chart of one question's shares (and weighted shares), from its rows of the sheet, placed
+    right of the table, one under the other."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = _("Stances on question %(number)s") % {"number": part.number}
+    chart.y_axis.title = _("Share")
+    chart.y_axis.numFmt = "0%"
+    chart.height, chart.width = 7.5, 16
+    columns = [5, 8] if part.weighted else [5]
+    for column in columns:
+        chart.add_data(Reference(sheet, min_col=column, min_row=first, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(sheet, min_col=3, min_row=first, max_row=last))
+    names = [_("Share of the answers"), _("Weighted share")]
+    for series, name in zip(chart.series, names, strict=False):
+        series.tx = SeriesLabel(v=name)
+    sheet.add_chart(chart, f"K{2 + placed * 16}")
 
 
 def _xlsx_themes(workbook: Workbook, content: Content) -> None:
@@ -357,6 +397,7 @@ def compilation_xlsx(content: Content) -> bytes:
             [_xlsx_text(party.name), _xlsx_text(party.status_label), party.receipt, _xlsx_text(party.note)]
         )
 
+    charts_placed = 0
     distribution = _sheet(
         workbook,
         _("Distribution"),
@@ -374,6 +415,7 @@ def compilation_xlsx(content: Content) -> bytes:
         [10, 50, 28, 10, 10, 14, 14, 14, 14],
     )
     for part in content.questions:
+        first_row = distribution.max_row + 1
         for stance_line in part.distribution:
             weighted = (
                 [stance_line.bodies, stance_line.population, stance_line.weighted_percent / 100, stance_line.missing]
@@ -392,6 +434,9 @@ def compilation_xlsx(content: Content) -> bytes:
             )
             distribution.cell(row=distribution.max_row, column=5).number_format = "0.0%"
             distribution.cell(row=distribution.max_row, column=8).number_format = "0.0%"
+        if part.chart is not None:
+            _xlsx_chart(distribution, part, first_row, distribution.max_row, charts_placed)
+            charts_placed += 1
 
     answers = _sheet(
         workbook,
