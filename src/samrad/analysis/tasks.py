@@ -52,9 +52,13 @@ def similarity_build(run_id: int) -> dict[str, Any]:
 def themes_build(run_id: int) -> dict[str, object]:
     """Build the themes of a queued run (`theme_services.themes_build`); a run that is not queued is left alone.
     Returns the run's status and counts."""
+    from samrad.analysis.models import ThemeRun
+    from samrad.analysis.theme_followups import RERUN_DELAY, enqueue_build
     from samrad.analysis.theme_services import themes_build as build
 
     run = build(run_id=run_id)
     if run is None:
         return {"status": "missing"}
+    if run.status == ThemeRun.Status.QUEUED and themes_build.get_backend().supports_defer:
+        enqueue_build(run.pk, delay=RERUN_DELAY)  # another run of the consultation was being built: try later
     return {"status": run.status, "passages": run.total, "left_out": run.left_out}

@@ -178,6 +178,19 @@ def themes_build(*, run_id: int, time_limit: float = TIME_LIMIT, max_passages: i
     """Build the themes of a queued run (the background task). Does nothing to a run that is not queued, so
     running it twice is harmless."""
     now = timezone.now()
+    waiting = ThemeRun.objects.filter(pk=run_id, status=ThemeRun.Status.QUEUED).values("consultation_id").first()
+    if waiting is not None and (
+        ThemeRun.objects.filter(
+            consultation_id=waiting["consultation_id"],
+            status=ThemeRun.Status.RUNNING,
+            started_at__gte=now - STALE_AFTER,
+        )
+        .exclude(pk=run_id)
+        .exists()
+    ):
+        # Another run of the consultation is being built: this one waits (still queued; the task tries again
+        # later), so that it starts from the other's result and what a person decided meanwhile.
+        return ThemeRun.objects.select_related("consultation").get(pk=run_id)
     claimed = ThemeRun.objects.filter(pk=run_id, status=ThemeRun.Status.QUEUED).update(
         status=ThemeRun.Status.RUNNING, started_at=now
     )

@@ -645,8 +645,10 @@ def _submission_create(
     # Who answered alike is re-computed after new answers, where it was ever computed (deferred, one at a time).
     # Imported here: the analysis app reads the consultations app, not the other way round at import time.
     from samrad.analysis.alike import similarity_rerun_on_commit
+    from samrad.analysis.theme_followups import themes_rerun_on_commit
 
     similarity_rerun_on_commit(response.consultation_id)
+    themes_rerun_on_commit(response.consultation_id)  # likewise the themes, where they were ever built
     return submission
 
 

@@ -108,4 +108,9 @@ def stance_set(
                 "receipt_number": submission.receipt_number,
             },
         )
+        # The themes' quotes of this answer carry its stance: they follow the correction (imported here: the
+        # analysis app reads this one, not the other way round at import time).
+        from samrad.analysis.theme_followups import quotes_follow_stance
+
+        quotes_follow_stance(submission=submission, question=question, stance=stance)
     return row
