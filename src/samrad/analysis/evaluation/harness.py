@@ -17,7 +17,8 @@ SPLITS = {
     "dev": ("dev.json",),
     "held-out": ("held_out.json",),
     "held-out-2": ("held_out_2.json",),
-    "all": ("dev.json", "held_out.json", "held_out_2.json"),
+    "held-out-3": ("held_out_3.json",),
+    "all": ("dev.json", "held_out.json", "held_out_2.json", "held_out_3.json"),
 }
 
 
