@@ -18,7 +18,8 @@ SPLITS = {
     "held-out": ("held_out.json",),
     "held-out-2": ("held_out_2.json",),
     "held-out-3": ("held_out_3.json",),
-    "all": ("dev.json", "held_out.json", "held_out_2.json", "held_out_3.json"),
+    "held-out-4": ("held_out_4.json",),
+    "all": ("dev.json", "held_out.json", "held_out_2.json", "held_out_3.json", "held_out_4.json"),
 }
 
 
