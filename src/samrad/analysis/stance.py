@@ -76,6 +76,19 @@ def _negated(words: list[tuple[int, int, str]], at: int) -> bool:
     return any(w in lexicon.NEGATIONS for w in before)
 
 
+def _predicative(words: list[tuple[int, int, str]], at: int) -> bool:
+    """Whether the adjective at `at` is said of something ("är positiv till", "ställer sig tveksam") rather than
+    describing a noun ("negativa effekter", "kritisk infrastruktur")."""
+    following = words[at + 1][2] if at + 1 < len(words) else ""
+    if following in lexicon.PREDICATIVE_AFTER:
+        return True
+    previous = words[at - 1][2] if at else ""
+    if previous in lexicon.DETERMINERS:
+        return False
+    before = {w for _, _, w in words[max(0, at - 3) : at]}
+    return bool(before & lexicon.PREDICATIVE_BEFORE) or previous == "som"
+
+
 def _turned(stance: str) -> tuple[str, float]:
     """What a negated cue says, and how much of its weight it keeps."""
     if stance == lexicon.SUPPORT:
@@ -110,6 +123,8 @@ def _sentence_cues(sentence: Sentence) -> list[_Cue]:
         if entry is None:
             continue
         stance, weight = entry
+        if lemma(word) in lexicon.PREDICATIVE and not _predicative(words, at):
+            continue
         if _negated(words, at):
             stance, keep = _turned(stance)
             weight *= keep
