@@ -101,20 +101,29 @@ def _turned(stance: str) -> tuple[str, float]:
 def _sentence_cues(sentence: Sentence) -> list[_Cue]:
     text = sentence.text.lower()
     factor = DECISION_WEIGHT if sentence.in_decision else 1.0
-    hedged = bool(lexicon.HEDGES.search(text))
     taken: list[tuple[int, int]] = []
     cues: list[_Cue] = []
-    for phrase in lexicon.PHRASES if lexicon.PHRASE_TRIGGER.search(text) else ():
-        if not phrase.candidate(text):
+    present = {word for word in lexicon.PHRASE_NEEDS if word in text}
+    for phrase in lexicon.PHRASES if present else ():
+        if present.isdisjoint(phrase.needs):
             continue
         for match in phrase.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            cues.append(_Cue(phrase.stance, phrase.weight * factor, sentence, hedged))
-    if not lexicon.LEMMA_TRIGGER.search(text):
-        return cues
+            cues.append(_Cue(phrase.stance, phrase.weight * factor, sentence))
+    if lexicon.LEMMA_TRIGGER.search(text):
+        cues.extend(_lemma_cues(text, sentence, factor, taken))
+    # Hedges matter only to support (a hedged support is support with changes): searched only then.
+    if any(c.stance == lexicon.SUPPORT for c in cues) and lexicon.HEDGES.search(text):
+        for cue in cues:
+            cue.hedged = True
+    return cues
+
+
+def _lemma_cues(text: str, sentence: Sentence, factor: float, taken: list[tuple[int, int]]) -> list[_Cue]:
+    cues: list[_Cue] = []
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
     for at, (start, end, word) in enumerate(words):
         if not lexicon.LEMMA_TRIGGER.match(word) or any(start < e and s < end for s, e in taken):
@@ -129,7 +138,7 @@ def _sentence_cues(sentence: Sentence) -> list[_Cue]:
             stance, keep = _turned(stance)
             weight *= keep
         if weight > 0:
-            cues.append(_Cue(stance, weight * factor, sentence, hedged))
+            cues.append(_Cue(stance, weight * factor, sentence))
     return cues
 
 
