@@ -20,7 +20,16 @@ SPLITS = {
     "held-out-3": ("held_out_3.json",),
     "held-out-4": ("held_out_4.json",),
     "held-out-5": ("held_out_5.json",),
-    "all": ("dev.json", "held_out.json", "held_out_2.json", "held_out_3.json", "held_out_4.json", "held_out_5.json"),
+    "held-out-6": ("held_out_6.json",),
+    "all": (
+        "dev.json",
+        "held_out.json",
+        "held_out_2.json",
+        "held_out_3.json",
+        "held_out_4.json",
+        "held_out_5.json",
+        "held_out_6.json",
+    ),
 }
 
 
