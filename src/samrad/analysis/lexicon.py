@@ -131,8 +131,8 @@ PHRASES: tuple[Phrase, ...] = (
         2.5,
         needs=("anledning", "skäl", "grund"),
     ),
-    _p(r"\bser\s+(inte|ej)\s+positivt\b", OPPOSE, 2.0, needs=("positivt",)),
-    _p(r"\bser\s+(mycket\s+)?negativt\b", OPPOSE, 2.5, needs=("negativt",)),
+    _p(r"\bser?\s+(därför\s+)?(inte|ej)\s+positivt\b", OPPOSE, 2.0, needs=("positivt",)),
+    _p(r"\bser?\s+(mycket\s+|därför\s+)?negativt\b", OPPOSE, 2.5, needs=("negativt",)),
     _p(r"\byrka[rd]?\s+avslag\b", OPPOSE, 2.0, needs=("avslag",)),
     _p(r"\b(är|var)\s+(därför\s+|starkt\s+|helt\s+|principiellt\s+)?emot\b", OPPOSE, 2.0, needs=("emot",)),
     _p(r"\bsäger\s+(därför\s+|bestämt\s+)?nej\s+till\b", OPPOSE, 2.5, needs=("nej",)),
@@ -229,7 +229,7 @@ PHRASES: tuple[Phrase, ...] = (
         needs=_GOOD_WORDS,
     ),
     _p(r"\bställ(er|t|de|a)\s+sig\s+" + _UNNEGATED_WORDS + r"positiv\w*\b", SUPPORT, 2.5, needs=("positiv",)),
-    _p(r"\bser\s+(mycket\s+)?positivt\b", SUPPORT, 2.0, needs=("positivt",)),
+    _p(r"\bser?\s+(mycket\s+|därför\s+)?positivt\b", SUPPORT, 2.0, needs=("positivt",)),
     _p(
         r"\bdelar\s+(helt\s+|fullt\s+ut\s+|i\s+(huvudsak|stort|allt\s+väsentligt|princip|grunden)\s+)?(\w+\s+){0,2}"
         r"(bedömning|bedömningar|uppfattning|slutsats\w*|förslag|analys|ståndpunkt|överväganden|synsätt|syn"
@@ -376,6 +376,8 @@ CHANGE_DEMANDS = re.compile(
     r"|\b(vi|kommunen|regionen|nämnden|förvaltningen|myndigheten|förbundet|föreningen|länsstyrelsen|styrelsen"
     r"|verket|organisationen)\s+saknar\s+(dock\s+|också\s+|även\s+)?(en|ett|någon|något|närmare|tydligare)\b"
     r"|\b(efterfrågar|efterlyser)\b"
+    # A condition said as an expectation: "förutsätter att staten finansierar …", "utgår från att …".
+    r"|\b(förutsätter|utgår\s+från)\s+att\b"
     r"|\bbehov\s+av\s+(ett\s+|en\s+|att\s+)?(förtydligande\w*|komplettering\w*|ändring\w*|justering\w*|översyn"
     r"|ytterligare|närmare|tydligare)\b"
 )

@@ -76,6 +76,12 @@ def _negated(words: list[tuple[int, int, str]], at: int) -> bool:
     return any(w in lexicon.NEGATIONS for w in before)
 
 
+def _negated_before(text: str, start: int) -> bool:
+    """A negation among the two words before a phrase ("kan inte ställa sig positivt till förslaget")."""
+    before = _WORD.findall(text[max(0, start - 40) : start])[-2:]
+    return any(w in lexicon.NEGATIONS for w in before)
+
+
 def _predicative(words: list[tuple[int, int, str]], at: int) -> bool:
     """Whether the adjective at `at` is said of something ("är positiv till", "ställer sig tveksam") rather than
     describing a noun ("negativa effekter", "kritisk infrastruktur")."""
@@ -112,7 +118,11 @@ def _sentence_cues(sentence: Sentence) -> list[_Cue]:
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            cues.append(_Cue(phrase.stance, phrase.weight * factor, sentence))
+            stance, weight = phrase.stance, phrase.weight
+            if stance in (lexicon.SUPPORT, lexicon.OPPOSE) and _negated_before(text, start):
+                stance, keep = _turned(stance)
+                weight *= keep
+            cues.append(_Cue(stance, weight * factor, sentence))
     if lexicon.LEMMA_TRIGGER.search(text):
         cues.extend(_lemma_cues(text, sentence, factor, taken))
     # Hedges matter only to support (a hedged support is support with changes): searched only then.
