@@ -331,7 +331,7 @@ _NOT_A_VERB = (
     r"(för|till|i|av|på|med|om|vid|inom|mellan|och|eller|som|från|mot|under|över|enligt|utan|efter|före|hos|kring"
     r"|genom)"
 )
-_NOT_OF_A_LAW = r"(?!\s+(i|av)\s+\S*(lag|förordning|balk|föreskrift|kap))"
+_NOT_OF_A_LAW = r"(?!\s+(i|av)\s+[^.;]{0,30}?(lag|förordning|balk|föreskrift|kap\.|kapitlet|\d+\s*§))"
 
 HEDGES = re.compile(
     r"\b(i\s+huvudsak|i\s+stort|i\s+allt\s+väsentligt|i\s+princip|i\s+grunden|delvis|i\s+delar"
