@@ -2,7 +2,8 @@
 
 Plain Python (no Django). A sentence ends at ".", "!" or "?" followed by space and a capital letter or digit,
 or at a line break; common Swedish abbreviations ("t.ex.", "bl.a.", "m.m.", "dnr.") do not end a sentence.
-A protocol's decision is the heading "Beslut" (or "Ställningstagande", "Förslag till beslut" is *not* one) and
+A protocol's decision is the heading "Beslut" (or "Nämndens beslut", "Ställningstagande", "Kommunens
+ställningstagande"; "Förslag till beslut" and the office's "Förvaltningens ställningstagande" are *not* one) and
 every sentence that says a body decides ("... beslutar att ...", "Nämnden beslutade ...").
 """
 
@@ -42,7 +43,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'”»(]?[A-ZÅÄÖ0-9§])")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
 
 # Headings after which the text is the decision, and before which it is not (a new heading ends it).
-DECISION_HEADINGS = re.compile(r"^\s*(beslut|kommunstyrelsens beslut|nämndens beslut|ställningstagande)\s*:?\s*$", re.I)
+# "Beslut", "Regionstyrelsens beslut", "Kommunens ställningstagande", "Sammanfattande ställningstagande"; not the
+# office's ("Förvaltningens ställningstagande" is a proposal) and not "Förslag till beslut".
+DECISION_HEADINGS = re.compile(
+    r"^\s*(?!(förvaltningens|kontorets|tjänstemannens|förvaltningarnas)\b)(\w+s\s+|sammanfattande\s+)?"
+    r"(beslut|ställningstagande)\s*:?\s*$",
+    re.I,
+)
 OTHER_HEADING = re.compile(r"^\s*[A-ZÅÄÖ][\wåäöÅÄÖ ,-]{2,60}\s*:?\s*$")
 # A sentence that states a decision by a body (not a proposal for one).
 DECISION_SENTENCE = re.compile(

@@ -76,6 +76,25 @@ def _negated(words: list[tuple[int, int, str]], at: int) -> bool:
     return any(w in lexicon.NEGATIONS for w in before)
 
 
+def _negated_before(text: str, start: int) -> bool:
+    """A negation among the two words before a phrase ("kan inte ställa sig positivt till förslaget")."""
+    before = _WORD.findall(text[max(0, start - 40) : start])[-2:]
+    return any(w in lexicon.NEGATIONS for w in before)
+
+
+def _predicative(words: list[tuple[int, int, str]], at: int) -> bool:
+    """Whether the adjective at `at` is said of something ("är positiv till", "ställer sig tveksam") rather than
+    describing a noun ("negativa effekter", "kritisk infrastruktur")."""
+    following = words[at + 1][2] if at + 1 < len(words) else ""
+    if following in lexicon.PREDICATIVE_AFTER:
+        return True
+    previous = words[at - 1][2] if at else ""
+    if previous in lexicon.DETERMINERS:
+        return False
+    before = {w for _, _, w in words[max(0, at - 3) : at]}
+    return bool(before & lexicon.PREDICATIVE_BEFORE) or previous == "som"
+
+
 def _turned(stance: str) -> tuple[str, float]:
     """What a negated cue says, and how much of its weight it keeps."""
     if stance == lexicon.SUPPORT:
@@ -88,20 +107,33 @@ def _turned(stance: str) -> tuple[str, float]:
 def _sentence_cues(sentence: Sentence) -> list[_Cue]:
     text = sentence.text.lower()
     factor = DECISION_WEIGHT if sentence.in_decision else 1.0
-    hedged = bool(lexicon.HEDGES.search(text))
     taken: list[tuple[int, int]] = []
     cues: list[_Cue] = []
-    for phrase in lexicon.PHRASES if lexicon.PHRASE_TRIGGER.search(text) else ():
-        if not phrase.candidate(text):
+    present = {word for word in lexicon.PHRASE_NEEDS if word in text}
+    for phrase in lexicon.PHRASES if present else ():
+        if present.isdisjoint(phrase.needs):
             continue
         for match in phrase.pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            cues.append(_Cue(phrase.stance, phrase.weight * factor, sentence, hedged))
-    if not lexicon.LEMMA_TRIGGER.search(text):
-        return cues
+            stance, weight = phrase.stance, phrase.weight
+            if stance in (lexicon.SUPPORT, lexicon.OPPOSE) and _negated_before(text, start):
+                stance, keep = _turned(stance)
+                weight *= keep
+            cues.append(_Cue(stance, weight * factor, sentence))
+    if lexicon.LEMMA_TRIGGER.search(text):
+        cues.extend(_lemma_cues(text, sentence, factor, taken))
+    # Hedges matter only to support (a hedged support is support with changes): searched only then.
+    if any(c.stance == lexicon.SUPPORT for c in cues) and lexicon.HEDGES.search(text):
+        for cue in cues:
+            cue.hedged = True
+    return cues
+
+
+def _lemma_cues(text: str, sentence: Sentence, factor: float, taken: list[tuple[int, int]]) -> list[_Cue]:
+    cues: list[_Cue] = []
     words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text)]
     for at, (start, end, word) in enumerate(words):
         if not lexicon.LEMMA_TRIGGER.match(word) or any(start < e and s < end for s, e in taken):
@@ -110,11 +142,13 @@ def _sentence_cues(sentence: Sentence) -> list[_Cue]:
         if entry is None:
             continue
         stance, weight = entry
+        if lemma(word) in lexicon.PREDICATIVE and not _predicative(words, at):
+            continue
         if _negated(words, at):
             stance, keep = _turned(stance)
             weight *= keep
         if weight > 0:
-            cues.append(_Cue(stance, weight * factor, sentence, hedged))
+            cues.append(_Cue(stance, weight * factor, sentence))
     return cues
 
 
