@@ -1,15 +1,12 @@
 """The themes page of a consultation (/samordning/<pk>/analys/teman/): build the themes in the background and
 follow the progress, then per question the themes with their answers per stance and their quotes; rename,
 merge, split, move a quote, sign off. Every change goes through `theme_services`. The consultation's
-coordinators only: anyone else signed in gets 403."""
+coordinators only: to anyone else signed in the consultation does not exist (404), as on every coordination page."""
 
 from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,26 +15,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from samrad.analysis import theme_services as ts
 from samrad.analysis.models import Theme, ThemeQuote
-from samrad.consultations import access
 from samrad.consultations.models import Consultation
-from samrad.consultations.views.coordination import _page
+from samrad.consultations.views.coordination import _page, managed
 
 View = Callable[..., HttpResponse]
-
-
-def coordinators_only(view: View) -> View:
-    """Resolve `pk` to a consultation; 403 unless the user runs it."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        consultation = get_object_or_404(Consultation, pk=pk)
-        if not access.can_manage(request.user, consultation):
-            raise PermissionDenied(_("You do not run this consultation."))
-        return view(request, consultation, *args, **kwargs)
-
-    return wrapped
 
 
 def _back(consultation: Consultation, anchor: str = "") -> HttpResponse:
@@ -58,7 +39,7 @@ def _error(request: HttpRequest, error: ValidationError) -> None:
 
 
 @never_cache
-@coordinators_only
+@managed
 @require_GET
 def themes(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     review = ts.theme_review(consultation)
@@ -66,7 +47,7 @@ def themes(request: HttpRequest, consultation: Consultation) -> HttpResponse:
 
 
 @never_cache
-@coordinators_only
+@managed
 @require_GET
 def themes_progress(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     """The progress box alone, for htmx to poll while a run is queued or running."""
@@ -77,7 +58,7 @@ def themes_progress(request: HttpRequest, consultation: Consultation) -> HttpRes
     )
 
 
-@coordinators_only
+@managed
 @require_POST
 def themes_start(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     ts.themes_run_start(actor=request.user, consultation=consultation)
@@ -85,7 +66,7 @@ def themes_start(request: HttpRequest, consultation: Consultation) -> HttpRespon
     return _back(consultation)
 
 
-@coordinators_only
+@managed
 @require_POST
 def theme_rename(request: HttpRequest, consultation: Consultation, theme_id: int) -> HttpResponse:
     theme = _theme(consultation, theme_id)
@@ -98,7 +79,7 @@ def theme_rename(request: HttpRequest, consultation: Consultation, theme_id: int
     return _back(consultation, f"theme-{theme.pk}")
 
 
-@coordinators_only
+@managed
 @require_POST
 def theme_merge(request: HttpRequest, consultation: Consultation, theme_id: int) -> HttpResponse:
     theme = _theme(consultation, theme_id)
@@ -112,7 +93,7 @@ def theme_merge(request: HttpRequest, consultation: Consultation, theme_id: int)
     return _back(consultation, f"theme-{into.pk}")
 
 
-@coordinators_only
+@managed
 @require_POST
 def theme_split(request: HttpRequest, consultation: Consultation, theme_id: int) -> HttpResponse:
     theme = _theme(consultation, theme_id)
@@ -127,7 +108,7 @@ def theme_split(request: HttpRequest, consultation: Consultation, theme_id: int)
     return _back(consultation, f"theme-{new.pk}")
 
 
-@coordinators_only
+@managed
 @require_POST
 def quote_move(request: HttpRequest, consultation: Consultation, quote_id: int) -> HttpResponse:
     quote = get_object_or_404(
@@ -145,7 +126,7 @@ def quote_move(request: HttpRequest, consultation: Consultation, quote_id: int) 
     return _back(consultation, f"theme-{to.pk}")
 
 
-@coordinators_only
+@managed
 @require_POST
 def themes_sign_off(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     run = ts.latest_done_run(consultation)

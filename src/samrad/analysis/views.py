@@ -3,8 +3,6 @@ shares, weighted by population) with a bar chart drawn as inline SVG and its num
 kind and by group, and the same figures as XLSX. The consultation's coordinators only (anyone else: 404, as the
 reading pages)."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,57 +11,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from samrad.analysis import alike as alike_services
-from samrad.analysis import county_maps, distribution, exports
+from samrad.analysis import charts, county_maps, distribution, exports
 from samrad.consultations.exports import export_record, spooled_file
 from samrad.consultations.models import Consultation
 from samrad.consultations.views.coordination import _page, managed
 from samrad.consultations.views.exports import XLSX_CONTENT_TYPE, _as_download, _file_name
 
-ROW_HEIGHT = 64  # one stance: its name, then its two bars, in the SVG's user units
-BAR_WIDTH = 280  # the width of a 100 % bar
-TEXT_ROOM = 64  # room right of a full bar for its percentage
 
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    percent: float
-    weighted_percent: float
-    y: int  # top of the stance's row
-    width: float
-    weighted_width: float
-
-    @property
-    def text_x(self) -> float:
-        return round(self.width + 6, 1)
-
-    @property
-    def weighted_text_x(self) -> float:
-        return round(self.weighted_width + 6, 1)
-
-
-@dataclass(frozen=True)
-class Chart:
-    bars: list[Bar]
-    height: int
-    width: int = BAR_WIDTH + TEXT_ROOM
-
-
-def chart_of(overall: distribution.Distribution) -> Chart:
-    """The geometry of a horizontal bar chart of the shares: per stance its name, a bar for its share of bodies
-    and one below it for its share weighted by population. Narrow enough to stay readable at 320 px."""
-    bars = [
-        Bar(
-            label=str(line.label).capitalize(),
-            percent=line.percent,
-            weighted_percent=line.weighted_percent,
-            y=index * ROW_HEIGHT,
-            width=round(BAR_WIDTH * line.percent / 100, 1),
-            weighted_width=round(BAR_WIDTH * line.weighted_percent / 100, 1),
-        )
-        for index, line in enumerate(overall.lines)
-    ]
-    return Chart(bars=bars, height=len(bars) * ROW_HEIGHT)
+def chart_of(overall: distribution.Distribution) -> charts.Chart:
+    """The bar chart of a question's shares: per stance a bar for its share of bodies and one below it for its
+    share weighted by population."""
+    return charts.bar_chart((line.label, line.percent, line.weighted_percent) for line in overall.lines)
 
 
 @managed

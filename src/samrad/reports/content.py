@@ -16,7 +16,11 @@
   joint answer counts for each co-signer) and their shares of the population of the bodies with a figure in the
   register; bodies without one are counted as missing, never estimated.
 
-Themes come from the analysis and are not part of this content yet.
+- Per stance question the themes of the analysis (analysis.theme_services.theme_review: the latest finished run)
+  with the number of answers per stance in each and its quotes (the representative passages and those a person
+  placed), each traceable to its answer's receipt number and, for an attachment, its page. `themes_state` says
+  whether a coordinator had signed the themes off when the content was built; the compilation can only be signed
+  off with signed-off themes (reports.services), so a signed-off compilation never carries unreviewed themes.
 
 The content is plain data (strings and numbers, labels already translated) so that a signed-off compilation can
 be kept as JSON (`as_json`/`from_json`) and read back unchanged whatever happens to the answers later.
@@ -31,8 +35,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from samrad.analysis.charts import Chart, bar_chart
 from samrad.analysis.county_maps import DrawnMap, MapData, consultation_maps, drawn
 from samrad.analysis.distribution import consultation_distributions
+from samrad.analysis.theme_services import theme_review
 from samrad.consultations.models import Consultation, Question, Referral, Response, ResponseSignatory, Stance
 from samrad.consultations.selectors_reading import (
     NO_STANCE,
@@ -92,6 +98,30 @@ class Account:
 
 
 @dataclass
+class Quote:
+    """A passage of an answer quoted under a theme."""
+
+    text: str
+    respondent: str
+    receipt: str
+    stance_label: str
+    page: int | None = None  # the attachment's page; None: the answer's own text
+
+
+@dataclass
+class ThemePart:
+    label: str
+    answers: int  # answers with a passage in the theme
+    stances: list[Count] = field(default_factory=list)  # answers per stance, the stances the theme holds
+    quotes: list[Quote] = field(default_factory=list)
+
+
+THEMES_NONE = "none"  # no theme run has finished
+THEMES_DRAFT = "draft"  # the latest finished run is not signed off
+THEMES_SIGNED_OFF = "signed_off"
+
+
+@dataclass
 class QuestionPart:
     number: int
     text: str
@@ -101,6 +131,15 @@ class QuestionPart:
     accounts: list[Account] = field(default_factory=list)
     map: MapData | None = None  # each municipality's stance (a stance question, invited municipalities)
     weighted: bool = False  # the lines carry the counts by body and the population-weighted shares
+    themes: list[ThemePart] = field(default_factory=list)
+
+    @property
+    def chart(self) -> Chart | None:
+        """The stance shares as a bar chart (share of answers; below it the share weighted by population)."""
+        if not self.asks_stance or not self.total:
+            return None
+        lines = ((line.label, line.percent, line.weighted_percent) for line in self.distribution)
+        return bar_chart(lines, weighted=self.weighted)
 
     @property
     def drawn_map(self) -> DrawnMap | None:
@@ -128,6 +167,12 @@ class Content:
     questions: list[QuestionPart]
     status_map: MapData | None = None  # what became of each municipality (none: no municipality invited)
     population_years: str = ""  # the years of the population figures used ("2015" or "2014–2015")
+    themes_state: str = THEMES_NONE  # THEMES_NONE, THEMES_DRAFT or THEMES_SIGNED_OFF when built
+    themes_signed_off: str = ""  # the day the themes were signed off
+
+    @property
+    def has_themes(self) -> bool:
+        return any(part.themes for part in self.questions)
 
     @property
     def drawn_status_map(self) -> DrawnMap | None:
@@ -152,6 +197,17 @@ class Content:
                     "distribution": [StanceLine(**line) for line in part["distribution"]],
                     "accounts": [Account(**account) for account in part["accounts"]],
                     "map": MapData.from_json(part["map"]) if part.get("map") else None,
+                    # A compilation signed off before themes were part of it has none.
+                    "themes": [
+                        ThemePart(
+                            **{
+                                **theme,
+                                "stances": [Count(**line) for line in theme["stances"]],
+                                "quotes": [Quote(**quote) for quote in theme["quotes"]],
+                            }
+                        )
+                        for theme in part.get("themes", [])
+                    ],
                 }
             )
             for part in data["questions"]
@@ -184,6 +240,36 @@ def _stance_label(value: str) -> str:
     if not value or value == NO_STANCE:
         return _("no stance")
     return str(Stance(value).label)
+
+
+def _themes(consultation: Consultation) -> tuple[dict[int, list[ThemePart]], str, str]:
+    """The themes per question of the latest finished theme run, its state and the day it was signed off."""
+    review = theme_review(consultation)
+    if review.run is None:
+        return {}, THEMES_NONE, ""
+    out: dict[int, list[ThemePart]] = {}
+    for item in review.questions:
+        out[item.question.pk] = [
+            ThemePart(
+                label=view.theme.label,
+                answers=view.answers,
+                stances=[Count(value, _stance_label(value), count) for value, _label, count in view.counts if count],
+                quotes=[
+                    Quote(
+                        text=" ".join(quote.text.split()),
+                        respondent=quote.respondent,
+                        receipt=quote.submission.receipt_number,
+                        stance_label=_stance_label(quote.stance),
+                        page=quote.page,
+                    )
+                    for quote in view.quotes
+                ],
+            )
+            for view in item.themes
+        ]
+    if review.run.signed_off_at is None:
+        return out, THEMES_DRAFT, ""
+    return out, THEMES_SIGNED_OFF, _day(review.run.signed_off_at)
 
 
 def compilation_content(consultation: Consultation, *, summary: str) -> Content:
@@ -268,6 +354,7 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
     weighted = {
         item.question.pk: {line.stance: line for line in item.overall.lines} for item in distributions.questions
     }
+    themes, themes_state, themes_signed_off = _themes(consultation)
     questions: list[QuestionPart] = []
     for question in consultation.questions.order_by("order", "id"):
         reading = question_answers(consultation=consultation, question=question)
@@ -282,6 +369,7 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
             ],
             map=stance_maps.get(question.pk),
             weighted=question.pk in weighted,
+            themes=themes.get(question.pk, []),
         )
         for line in part.distribution:
             by_body = weighted.get(question.pk, {}).get(line.stance)
@@ -326,4 +414,6 @@ def compilation_content(consultation: Consultation, *, summary: str) -> Content:
         questions=questions,
         status_map=county.status,
         population_years=distributions.population_years_label,
+        themes_state=themes_state,
+        themes_signed_off=themes_signed_off,
     )

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
@@ -23,14 +23,18 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from docx.table import Table
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from samrad.analysis import maps
+from samrad.analysis import charts, maps
+from samrad.analysis.charts import Chart
 from samrad.analysis.county_maps import DrawnMap, categories_of
+from samrad.analysis.distribution import STANCE_CHOICES
 from samrad.consultations.exports import _xlsx_text
 from samrad.documents.pdf import render_pdf
-from samrad.reports.content import Content
+from samrad.reports.content import THEMES_SIGNED_OFF, Content, QuestionPart, Quote
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,6 +123,67 @@ def _docx_map(document: Any, drawn_map: DrawnMap, heading: str, level: int, valu
     )
 
 
+def themes_note(content: Content) -> str:
+    """What the themes are and whether they were signed off (the HTML and PDF say the same in _body.html)."""
+    if content.themes_state == THEMES_SIGNED_OFF:
+        return _(
+            "The themes were drawn up from the answers by the platform's analysis and reviewed and signed off by the "
+            "coordinators on %(day)s. Each quote gives the answer's receipt number."
+        ) % {"day": content.themes_signed_off}
+    return " ".join(
+        [
+            _("Preliminary: the themes have not been signed off yet."),
+            _(
+                "They are drawn up from the answers by the platform's analysis; a coordinator reviews and signs them "
+                "off on the analysis page before the compilation can be signed off."
+            ),
+        ]
+    )
+
+
+def _answers(count: int) -> str:
+    return ngettext("%(count)s answer", "%(count)s answers", count) % {"count": count}
+
+
+def _citation(quote: Quote) -> str:
+    parts = [quote.respondent]
+    if quote.stance_label:
+        parts.append(f" – {quote.stance_label}")
+    page = ", " + _("page %(page)s") % {"page": quote.page} if quote.page else ""
+    parts.append(f" ({_('receipt')} {quote.receipt}{page})")
+    return "".join(parts)
+
+
+def _docx_themes(document: Any, part: QuestionPart) -> None:
+    """A question's themes: a heading per theme, its answers per stance, and its quotes (Word's Quote style) each
+    followed by whose answer it is."""
+    heading = _("Themes in the answers to question %(number)s") % {"number": part.number}
+    document.add_heading(heading, level=3)
+    quote_id = document.styles["Quote"].style_id
+    for theme in part.themes:
+        document.add_heading(theme.label, level=4)
+        stances = ", ".join(f"{line.label} {line.count}" for line in theme.stances)
+        document.add_paragraph(f"{_answers(theme.answers)}: {stances}." if stances else f"{_answers(theme.answers)}.")
+        for quote in theme.quotes:
+            paragraph = document.add_paragraph(quote.text)
+            paragraph._p.style = quote_id
+            document.add_paragraph().add_run(_citation(quote)).italic = True
+
+
+def _docx_chart(document: Any, chart: Chart, part: QuestionPart) -> None:
+    """The stance shares as a bar chart picture, with the shares in words as its text alternative."""
+    title = _("Stances on question %(number)s as a bar chart") % {"number": part.number}
+    picture = document.add_paragraph().add_run().add_picture(io.BytesIO(charts.chart_png(chart)), width=Cm(9))
+    described = chart.description(_("of the answers"), _("weighted by population"))
+    picture._inline.docPr.set("descr", f"{title}. {described}")
+    picture._inline.docPr.set("title", title)
+    if part.weighted:
+        caption = _("Upper bar (blue): share of the answers. Lower bar (orange): share weighted by population.")
+    else:
+        caption = _("Each bar: share of the answers.")
+    document.add_paragraph(caption)
+
+
 def _percent(value: float) -> str:
     return f"{value:.1f} %".replace(".", ",")
 
@@ -186,6 +251,8 @@ def compilation_docx(content: Content) -> bytes:
     # Set by id: python-docx resolves a style given by name or object in a scan of every style, per paragraph.
     bullet_id = document.styles["List Bullet"].style_id
     document.add_heading(_("The answers, question by question"), level=1)
+    if content.has_themes:
+        document.add_paragraph(themes_note(content))
     for part in content.questions:
         document.add_heading(_("Question %(number)s: %(text)s") % {"number": part.number, "text": part.text}, level=2)
         if part.asks_stance:
@@ -203,10 +270,15 @@ def compilation_docx(content: Content) -> bytes:
                     str(sum(line.missing for line in part.distribution)),
                 ]
             _docx_table(document, header, [*rows, total])
+            chart = part.chart
+            if chart is not None:
+                _docx_chart(document, chart, part)
         question_map = part.drawn_map
         if question_map is not None:
             heading = _("Map: each municipality's stance on question %(number)s") % {"number": part.number}
             _docx_map(document, question_map, heading, 3, _("Stance"))
+        if part.themes:
+            _docx_themes(document, part)
         if not part.accounts:
             document.add_paragraph(_("No answers to this question."))
         for account in part.accounts:
@@ -234,6 +306,72 @@ def _sheet(workbook: Workbook, title: str, header: list[str], widths: list[int])
     return sheet
 
 
+def _xlsx_chart(sheet: Any, part: QuestionPart, first: int, last: int, placed: int) -> None:
+    """A native Excel bar chart of one question's shares (and weighted shares), from its rows of the sheet, placed
+    right of the table, one under the other."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = _("Stances on question %(number)s") % {"number": part.number}
+    chart.y_axis.title = _("Share")
+    chart.y_axis.numFmt = "0%"
+    chart.height, chart.width = 7.5, 16
+    columns = [5, 8] if part.weighted else [5]
+    for column in columns:
+        chart.add_data(Reference(sheet, min_col=column, min_row=first, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(sheet, min_col=3, min_row=first, max_row=last))
+    names = [_("Share of the answers"), _("Weighted share")]
+    for series, name in zip(chart.series, names, strict=False):
+        series.tx = SeriesLabel(v=name)
+    sheet.add_chart(chart, f"K{2 + placed * 16}")
+
+
+def _xlsx_themes(workbook: Workbook, content: Content) -> None:
+    """Two sheets: the themes with their answers per stance (a column per stance, numbers), and every quote with
+    its theme, respondent, stance, receipt number and page."""
+    stances = [(value, str(label)) for value, label in STANCE_CHOICES]
+    sheet = _sheet(
+        workbook,
+        _("Themes"),
+        [_("Question"), _("Theme"), _("Answers"), *[label.capitalize() for _value, label in stances]],
+        [10, 50, 10, *[14 for _stance in stances]],
+    )
+    quotes = _sheet(
+        workbook,
+        _("Quotes"),
+        [
+            _("Question"),
+            _("Theme"),
+            pgettext("compilation", "Respondent"),
+            _("Stance"),
+            _("Receipt number"),
+            _("Page"),
+            _("Quote"),
+        ],
+        [10, 40, 36, 24, 22, 8, 80],
+    )
+    for part in content.questions:
+        for theme in part.themes:
+            counts = {line.key: line.count for line in theme.stances}
+            sheet.append(
+                [part.number, _xlsx_text(theme.label), theme.answers, *[counts.get(value, 0) for value, _l in stances]]
+            )
+            for quote in theme.quotes:
+                quotes.append(
+                    [
+                        part.number,
+                        _xlsx_text(theme.label),
+                        _xlsx_text(quote.respondent),
+                        _xlsx_text(quote.stance_label),
+                        quote.receipt,
+                        quote.page,
+                        _xlsx_text(quote.text),
+                    ]
+                )
+    sheet.append([])
+    sheet.append([_xlsx_text(themes_note(content))])
+
+
 def compilation_xlsx(content: Content) -> bytes:
     workbook = Workbook()
     default = workbook.active
@@ -259,6 +397,7 @@ def compilation_xlsx(content: Content) -> bytes:
             [_xlsx_text(party.name), _xlsx_text(party.status_label), party.receipt, _xlsx_text(party.note)]
         )
 
+    charts_placed = 0
     distribution = _sheet(
         workbook,
         _("Distribution"),
@@ -276,6 +415,7 @@ def compilation_xlsx(content: Content) -> bytes:
         [10, 50, 28, 10, 10, 14, 14, 14, 14],
     )
     for part in content.questions:
+        first_row = distribution.max_row + 1
         for stance_line in part.distribution:
             weighted = (
                 [stance_line.bodies, stance_line.population, stance_line.weighted_percent / 100, stance_line.missing]
@@ -294,6 +434,9 @@ def compilation_xlsx(content: Content) -> bytes:
             )
             distribution.cell(row=distribution.max_row, column=5).number_format = "0.0%"
             distribution.cell(row=distribution.max_row, column=8).number_format = "0.0%"
+        if part.chart is not None:
+            _xlsx_chart(distribution, part, first_row, distribution.max_row, charts_placed)
+            charts_placed += 1
 
     answers = _sheet(
         workbook,
@@ -320,6 +463,8 @@ def compilation_xlsx(content: Content) -> bytes:
                     _xlsx_text(account.excerpt),
                 ]
             )
+    if content.has_themes:
+        _xlsx_themes(workbook, content)
     map_rows = [(_("Status"), content.status_map)] if content.status_map else []
     map_rows += [
         (_("Question %(number)s") % {"number": part.number}, part.map) for part in content.questions if part.map

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samrad.actors import Actor
+from samrad.analysis import theme_services
+from samrad.analysis.models import ThemeRun
 from samrad.audit.services import audit_record
 from samrad.consultations import access
 from samrad.consultations.lifecycle import consultation_transition
@@ -30,6 +32,22 @@ def _require_manager(actor: Actor, consultation: Consultation) -> None:
 
 def _user(actor: Actor) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def themes_ready_or_refuse(consultation: Consultation) -> None:
+    """The compilation carries the analysis's themes only once a person has signed them off: refused while a theme
+    run is queued or running, or while the latest finished one is not signed off. Without any theme run the
+    compilation has no themes and can be signed off."""
+    latest = theme_services.latest_run(consultation)
+    if latest is not None and latest.status in (ThemeRun.Status.QUEUED, ThemeRun.Status.RUNNING):
+        raise NotAllowedNow(
+            _("The themes are being drawn up again. Review and sign them off before signing off the compilation.")
+        )
+    done = theme_services.latest_done_run(consultation)
+    if done is not None and done.signed_off_at is None:
+        raise NotAllowedNow(
+            _("Review and sign off the themes on the analysis page before signing off the compilation.")
+        )
 
 
 def compilation_start(*, actor: Actor, consultation: Consultation) -> Compilation:
@@ -86,6 +104,7 @@ def compilation_sign_off(*, actor: Actor, compilation: Compilation) -> Compilati
         locked = _locked_draft(compilation)
         if not locked.summary.strip():
             raise InvalidInput(_("Write the summary before signing off the compilation."), field="summary")
+        themes_ready_or_refuse(locked.consultation)
         consultation_transition(actor=actor, consultation=locked.consultation, to_status=Consultation.Status.COMPILED)
         now = timezone.now()
         locked.content = compilation_content(locked.consultation, summary=locked.summary).as_json()

@@ -110,10 +110,21 @@ def compilation_sign_off(request: HttpRequest, consultation: Consultation) -> Ht
         else:
             messages.success(request, _("The compilation is signed off. The consultation is now compiled."))
         return redirect("reports:compilation", pk=consultation.pk)
+    try:
+        services.themes_ready_or_refuse(consultation)
+    except ServiceError as error:
+        themes_problem = str(error)
+    else:
+        themes_problem = ""
     return render(
         request,
         "reports/sign_off.html",
-        {"consultation": consultation, "compilation": compilation, "invitations": None},
+        {
+            "consultation": consultation,
+            "compilation": compilation,
+            "themes_problem": themes_problem,
+            "invitations": None,
+        },
     )
 
 

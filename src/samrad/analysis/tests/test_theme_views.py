@@ -1,5 +1,5 @@
 """The themes page: built from the button through the queue with its progress, per question the themes with
-answers per stance and traceable quotes, each change through HTTP audited, 403 for anyone but the
+answers per stance and traceable quotes, each change through HTTP audited, 404 for anyone but the
 consultation's coordinators, and a fixed number of queries whatever the number of quotes."""
 
 import pytest
@@ -65,12 +65,12 @@ def test_the_analysis_page_links_to_the_themes(client, coordinator, world):  # n
 
 
 @pytest.mark.parametrize("who", ["other_coordinator", "respondent"])
-def test_anyone_else_gets_403_and_changes_nothing(client, world, who, request):
+def test_anyone_else_gets_404_and_changes_nothing(client, world, who, request):
     client.force_login(request.getfixturevalue(who))
     theme, other = Theme.objects.filter(run=world["run"]).order_by("order")[:2]
     quote = theme.quotes.first()
-    assert client.get(url("themes", world)).status_code == 403
-    assert client.get(url("themes_progress", world)).status_code == 403
+    assert client.get(url("themes", world)).status_code == 404
+    assert client.get(url("themes_progress", world)).status_code == 404
     posts = [
         (url("themes_start", world), {}),
         (url("themes_sign_off", world), {"run": world["run"].pk}),
@@ -80,7 +80,7 @@ def test_anyone_else_gets_403_and_changes_nothing(client, world, who, request):
         (url("quote_move", world, quote.pk), {"to": other.pk}),
     ]
     for target, data in posts:
-        assert client.post(target, data).status_code == 403
+        assert client.post(target, data).status_code == 404
     assert ThemeRun.objects.count() == 1
     assert not AuditEvent.objects.filter(action__startswith="theme.").exists()
     theme.refresh_from_db()

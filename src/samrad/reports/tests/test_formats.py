@@ -105,3 +105,43 @@ def test_html_document_reads_back(content):
     assert '<html lang="sv">' in html
     assert "<h1>" in html and SUMMARY in html
     assert re.search(r"<th scope=\"row\">Avstyrker</th><td class=\"number\">2</td>", html)
+
+
+def test_each_stance_question_has_a_chart_with_its_numbers(content):
+    (stance_part, _free_text) = content.questions
+    shares = {line.label.capitalize(): line.percent for line in stance_part.distribution}
+    assert shares["Avstyrker"] == 50.0
+
+    document = Document(io.BytesIO(formats.compilation_docx(content)))
+    pictures = [
+        shape._inline.docPr
+        for shape in document.inline_shapes
+        if (shape._inline.docPr.get("title") or "").startswith("Ställningstaganden i fråga 1 som stapeldiagram")
+    ]
+    assert len(pictures) == 1
+    described = pictures[0].get("descr")
+    assert "Avstyrker: 50,0 % av svaren" in described and "Tillstyrker: 25,0 % av svaren" in described
+    assert "viktat efter folkmängd" in described  # the lower bars: the weighted shares
+
+    workbook = load_workbook(io.BytesIO(formats.compilation_xlsx(content)))
+    sheet = workbook["Fördelning"]
+    # openpyxl keeps charts it wrote only in the file; read the drawing part back from the archive.
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(formats.compilation_xlsx(content)))
+    (chart_xml,) = [archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/charts/")]
+    rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == 1]
+    first = 2
+    last = first + len(rows) - 1
+    assert f"$E${first}:$E${last}" in chart_xml and f"$H${first}:$H${last}" in chart_xml  # share, weighted share
+    assert f"$C${first}:$C${last}" in chart_xml  # the stances as categories
+    assert 'barDir val="bar"' in chart_xml
+
+    html = formats.compilation_html(content).decode()
+    assert html.count('<figure class="analysis-chart">') == 1
+    assert re.search(r'<svg role="img" aria-labelledby="compilation-chart-1-title compilation-chart-1-desc"', html)
+    assert "Avstyrker: 50,0 % av svaren" in html
+
+    data = formats.compilation_pdf(content)
+    text = " ".join(extract_text(io.BytesIO(data)).split())
+    assert "Övre stapel (blå): andel av svaren." in text
