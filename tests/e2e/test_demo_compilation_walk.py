@@ -35,7 +35,7 @@ from pypdf import PdfReader
 
 from samrad.accounts.models import User
 from samrad.analysis import tasks as analysis_tasks
-from samrad.analysis.models import Theme, ThemeRun
+from samrad.analysis.models import Theme, ThemeQuote, ThemeRun
 from samrad.consultations import demo_closed
 from samrad.consultations.models import (
     Consultation,
@@ -64,7 +64,7 @@ STANCE_LABELS = {
 }
 ASKED = "Tillfrågade (på remisslistan)"
 ANSWERS_IN = "Svar som kom in totalt"
-THEME_LABEL = "Kommunernas inflytande i regionen"
+THEME_LABEL = "Ett samlat regionalt ansvar (granskat tema)"
 SUMMARY = (
     "Kommunerna ser i huvudsak positivt på att landstinget tar över det regionala utvecklingsansvaret, men vill "
     "att kommunernas inflytande säkras och att trafiken och bostadsbyggandet planeras tillsammans."
@@ -115,17 +115,34 @@ def latest_submissions(consultation: Consultation) -> list[Submission]:
     return list(latest.values())
 
 
-def effective_stances(consultation: Consultation) -> dict[int, Counter[str]]:
-    """Per stance question (by its number), how many answers have each effective stance: the current stance row of
-    the answer's latest version (the respondent's own, a reading, or what the senders set), else none."""
+def effective_stances(consultation: Consultation) -> dict[int, dict[int, str]]:
+    """Per stance question (by its number), each answer's effective stance by its latest version's id: the current
+    stance row (the respondent's own, a reading, or what the senders set), else "none"."""
     submissions = latest_submissions(consultation)
-    counts: dict[int, Counter[str]] = {}
+    stances: dict[int, dict[int, str]] = {}
     for question in consultation.questions.filter(kind=Question.Kind.STANCE).order_by("order"):
         current = dict(
             SubmissionStance.objects.filter(question=question, is_current=True).values_list("submission_id", "stance")
         )
-        counts[question.order] = Counter(current.get(s.pk, "none") for s in submissions)
-    return counts
+        stances[question.order] = {s.pk: current.get(s.pk, "none") for s in submissions}
+    return stances
+
+
+def labelled(counts: Counter[str]) -> dict[str, int]:
+    """Stance counts by their lower-case Swedish label, the stances with none left out."""
+    return {STANCE_LABELS[stance].lower(): count for stance, count in counts.items() if count}
+
+
+def theme_line(text: str) -> tuple[int, dict[str, int]]:
+    """A theme's line in the compilation, "7 svar: tillstyrker 3, avstyrker 1, ...": how many answers have a
+    passage in the theme and, per stance (its lower-case label), how many of them."""
+    match = re.fullmatch(r"(\d+) svar(?:: (.+))?\.", " ".join(text.split()))
+    assert match, text
+    per_stance = {}
+    for item in match.group(2).split(", ") if match.group(2) else []:
+        label, count = item.rsplit(" ", 1)
+        per_stance[label.lower()] = int(count)
+    return int(match.group(1)), per_stance
 
 
 # --- reading the four files --------------------------------------------------------------------------------------
@@ -136,14 +153,15 @@ def pdf_text(data: bytes) -> str:
 
 
 def stances_in_text(text: str, caption: str) -> dict[str, int]:
-    """The stance table that follows `caption` in running text (the PDF's), label followed by its count."""
+    """The stance table that follows `caption` in running text (the PDF's), label followed by its count: the count
+    by lower-case label."""
     start = text.index(caption) + len(caption)
     table = text[start : start + 800]
     found = {}
-    for stance, label in STANCE_LABELS.items():
+    for label in STANCE_LABELS.values():
         match = re.search(rf"(?<!\w){re.escape(label)} (\d+)(?!\w)", table)
         assert match, f"{label} not in the PDF's table: {table}"
-        found[stance] = int(match.group(1))
+        found[label.lower()] = int(match.group(1))
     return found
 
 
@@ -164,8 +182,8 @@ def download(page: Any, link_name: str) -> bytes:
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo's closed consultation as `manage.py demo` leaves it: the register, the demo people, the closed
-    consultation, and the text of its letters read (by the queued extraction jobs)."""
+    """The demo's closed consultation as `manage.py demo` loads it (the register, the demo people, the closed
+    consultation), with the text of its documents and letters read by the extraction jobs its loading queued."""
     bodies = core_demo._load_register(lambda text: None)
     core_demo._load_people(bodies)
     coordinator = User.objects.get(email=COORDINATOR)
@@ -175,7 +193,15 @@ def demo(transactional_db):
 
 
 def test_the_demo_consultation_is_analysed_and_compiled_in_the_browser(demo, page, axe, login_as):
-    started = time.perf_counter()
+    laps: list[tuple[str, float]] = []
+    last = time.perf_counter()
+
+    def lap(name: str) -> None:  # how long each part of the walk took (printed at the end, with -s)
+        nonlocal last
+        now = time.perf_counter()
+        laps.append((name, now - last))
+        last = now
+
     consultation, coordinator = demo["consultation"], demo["coordinator"]
     assert consultation.status == Consultation.Status.CLOSED
     login_as(page, coordinator)
@@ -192,6 +218,7 @@ def test_the_demo_consultation_is_analysed_and_compiled_in_the_browser(demo, pag
     [job] = run_queued(analysis_tasks.stances_read)
     assert job.return_value["recorded"] == 4 and job.return_value["unclear"] == 0
 
+    lap("stances read")
     # Confirm one reading: Upplands-Bro's letter, read as "tillstyrker".
     upplands_bro = Organisation.objects.get(municipality_code="0139")
     page.get_by_role("link", name=f"Läs svaret från {upplands_bro.name}", exact=True).click()
@@ -220,6 +247,7 @@ def test_the_demo_consultation_is_analysed_and_compiled_in_the_browser(demo, pag
     corrected = SubmissionStance.objects.get(submission__response=association, is_current=True)
     assert (corrected.stance, corrected.source) == ("support_with_changes", SubmissionStance.Source.SENDERS)
 
+    lap("stances confirmed and corrected")
     # The themes: build them (a background job), see them, rename one, sign them off.
     page.get_by_role("navigation", name="Den här remissen").get_by_role("link", name="Analys").click()
     axe.check(page)
@@ -227,7 +255,8 @@ def test_the_demo_consultation_is_analysed_and_compiled_in_the_browser(demo, pag
     expect(page.get_by_text("Inga teman har byggts ännu.")).to_be_visible()
     axe.check(page)
     page.get_by_role("button", name="Bygg temana", exact=True).click()
-    expect(page.locator("#theme-progress")).to_be_visible()
+    expect(page.locator(".messages")).to_contain_text("Temana byggs i bakgrunden")
+    expect(page.get_by_role("status").filter(has_text="Temana väntar på sin tur")).to_be_visible()
     axe.check(page)
     [job] = run_queued(analysis_tasks.themes_build)
     assert job.return_value["status"] == ThemeRun.Status.DONE
@@ -241,8 +270,8 @@ def test_the_demo_consultation_is_analysed_and_compiled_in_the_browser(demo, pag
     table = page.get_by_role("region", name="Teman i svaren på fråga 1: svar per ställningstagande")
     for theme in themes:
         expect(table.get_by_role("rowheader", name=theme.label, exact=True)).to_be_visible()
-    card = page.locator(f"#theme-{first.pk}")
-    card.locator("summary").click()
+    card = page.get_by_role("article", name=first.label, exact=True)
+    card.get_by_text(f"Ändra temat ”{first.label}”").click()
     card.get_by_label("Nytt namn").fill(THEME_LABEL)
     card.get_by_role("button", name="Byt namn").click()
     expect(page.get_by_text("Temat har fått nytt namn.")).to_be_visible()
@@ -255,6 +284,7 @@ def test_the_demo_consultation_is_analysed_and_compiled_in_the_browser(demo, pag
     assert run.signed_off_at is not None and run.signed_off_by == coordinator
     assert Theme.objects.get(pk=first.pk).label == THEME_LABEL
 
+    lap("themes")
     # The compilation: start it, write the summary, sign it off.
     page.get_by_role("navigation", name="Den här remissen").get_by_role("link", name="Sammanställning").click()
     axe.check(page)
@@ -275,68 +305,79 @@ def test_the_demo_consultation_is_analysed_and_compiled_in_the_browser(demo, pag
     compilation = Compilation.objects.get(consultation=consultation)
     assert compilation.is_signed_off and compilation.summary == SUMMARY
 
+    lap("compilation signed off")
     # Counted here from the database.
     referrals = Referral.objects.filter(consultation=consultation)
     asked = referrals.count()
     answers = len(latest_submissions(consultation))
-    stances = effective_stances(consultation)
+    stance_of = effective_stances(consultation)
     assert (asked, answers) == (26, 22)
-    assert list(stances) == [1]
-    # 7 + 1 read (Upplands-Bro) tillstyrker, 8 + 1 read (Vaxholm) + 1 corrected (the association) with changes,
-    # 2 + 1 read (Danderyd) avstyrker, 1 without views.
-    assert stances[1] == Counter({"support": 8, "support_with_changes": 10, "oppose": 3, "no_comment": 1})
+    assert list(stance_of) == [1]
+    counts = Counter(stance_of[1].values())
+    # Tillstyrker: 7 chosen + Upplands-Bro read and confirmed; med ändringar: 8 chosen + Vaxholm read + the
+    # association corrected; avstyrker: 2 chosen + Danderyd read; inga synpunkter: 1 chosen.
+    assert counts == Counter({"support": 8, "support_with_changes": 10, "oppose": 3, "no_comment": 1})
+    expected = {label.lower(): counts.get(stance, 0) for stance, label in STANCE_LABELS.items()}
     caption = f"Ställningstaganden i fråga 1 ({answers} svar)"
+    # The renamed theme: the answers with a passage in it, and their stances.
+    in_theme = set(ThemeQuote.objects.filter(theme=first).values_list("submission_id", flat=True))
+    expected_theme = (len(in_theme), labelled(Counter(stance_of[1][pk] for pk in in_theme)))
+    assert expected_theme[0] > 0
 
     # HTML, parsed with lxml.
     document = lxml_html.fromstring(download(page, "Webbsida (HTML)"))
     assert demo_closed.TITLE in document.text_content()
-    html_counts = html_table(document, "Tillfrågade och svar i siffror")
-    assert html_counts[ASKED] == asked and html_counts[ANSWERS_IN] == answers
-    html_stances = {label.lower(): count for label, count in html_table(document, caption).items()}
-    for stance, label in STANCE_LABELS.items():
-        assert html_stances[label.lower()] == stances[1][stance], ("html", label)
     assert SUMMARY in " ".join(document.text_content().split())
+    html_counts = html_table(document, "Tillfrågade och svar i siffror")
+    assert (html_counts[ASKED], html_counts[ANSWERS_IN]) == (asked, answers)
+    assert {label.lower(): count for label, count in html_table(document, caption).items()} == expected
+    [theme_heading] = document.xpath(f"//h5[normalize-space()='{THEME_LABEL}']")
+    assert theme_line(theme_heading.getnext().text_content()) == expected_theme
 
+    lap("html")
     # DOCX, read with python-docx: real headings, real tables, the table-of-contents field.
     docx = Document(io.BytesIO(download(page, "Word (DOCX), för redigering")))
-    headings = [(p.style.name, p.text) for p in docx.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert ("Heading 1", "Sammanfattning") in headings
-    assert any(style == "Heading 2" and text.startswith("Fråga 1: ") for style, text in headings)
+    paragraphs = [(p.style.name, p.text) for p in docx.paragraphs]
+    assert ("Heading 1", "Sammanfattning") in paragraphs
+    assert any(style == "Heading 2" and text.startswith("Fråga 1: ") for style, text in paragraphs)
+    assert SUMMARY in [text for _style, text in paragraphs]
     instructions = [node.text for node in docx.element.body.iter(qn("w:instrText"))]
     assert any(text.strip().startswith("TOC ") for text in instructions), instructions
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in docx.tables]
     docx_counts = dict(row[:2] for row in tables[0][1:])
-    assert docx_counts[ASKED] == str(asked) and docx_counts[ANSWERS_IN] == str(answers)
+    assert (docx_counts[ASKED], docx_counts[ANSWERS_IN]) == (str(asked), str(answers))
     [docx_stance_table] = [t for t in tables if t[0][:3] == ["Ställningstagande", "Antal", "Andel"]]
-    docx_stances = {row[0]: int(row[1]) for row in docx_stance_table[1:] if row[0] != "Totalt"}
-    for stance, label in STANCE_LABELS.items():
-        assert docx_stances[label] == stances[1][stance], ("docx", label)
-    assert SUMMARY in "\n".join(p.text for p in docx.paragraphs)
+    assert {row[0].lower(): int(row[1]) for row in docx_stance_table[1:] if row[0] != "Totalt"} == expected
+    at = paragraphs.index(("Heading 4", THEME_LABEL))
+    assert theme_line(paragraphs[at + 1][1]) == expected_theme
 
+    lap("docx")
     # PDF, read with pypdf: the text extractable, the document tagged.
     pdf_data = download(page, "PDF, för arkivering")
-    reader = PdfReader(io.BytesIO(pdf_data))
-    catalog = reader.trailer["/Root"]
+    catalog = PdfReader(io.BytesIO(pdf_data)).trailer["/Root"]
     assert "/StructTreeRoot" in catalog
     assert catalog["/MarkInfo"]["/Marked"].value is True
     text = pdf_text(pdf_data)
-    assert demo_closed.TITLE in text
+    assert demo_closed.TITLE in text and SUMMARY in text
     assert re.search(rf"{re.escape(ASKED)} {asked}(?!\d)", text)
     assert re.search(rf"{re.escape(ANSWERS_IN)} {answers}(?!\d)", text)
-    pdf_stances = stances_in_text(text, caption)
-    for stance, label in STANCE_LABELS.items():
-        assert pdf_stances[stance] == stances[1][stance], ("pdf", label)
+    assert stances_in_text(text, caption) == expected
+    theme = re.search(rf"{re.escape(THEME_LABEL)} (\d+ svar(?:: [^.]+)?\.)", text)
+    assert theme, f"{THEME_LABEL} not in the PDF"
+    assert theme_line(theme.group(1)) == expected_theme
 
+    lap("pdf")
     # XLSX, read with openpyxl: numbers as numbers.
     workbook = load_workbook(io.BytesIO(download(page, "Kalkylblad (XLSX) med siffrorna")))
     overview = {row[0]: row[1] for row in workbook["Sammanfattning"].iter_rows(min_row=2, values_only=True) if row}
-    assert overview[ASKED] == asked and overview[ANSWERS_IN] == answers
-    xlsx_stances = {
-        row[2]: row[3] for row in workbook["Fördelning"].iter_rows(min_row=2, values_only=True) if row[0] == 1
-    }
-    for stance, label in STANCE_LABELS.items():
-        assert xlsx_stances[label.lower()] == stances[1][stance], ("xlsx", label)
+    assert (overview[ASKED], overview[ANSWERS_IN]) == (asked, answers)
+    distribution = workbook["Fördelning"].iter_rows(min_row=2, values_only=True)
+    assert {row[2].lower(): row[3] for row in distribution if row[0] == 1} == expected
     assert len(list(workbook["Svarande"].iter_rows(min_row=2))) == asked + 1  # and the association
+    header, *rows = workbook["Teman"].iter_rows(values_only=True)
+    [row] = [row for row in rows if row[:2] == (1, THEME_LABEL)]
+    per_stance = {str(name).lower(): value for name, value in zip(header[3:], row[3:], strict=True) if value}
+    assert (row[2], per_stance) == expected_theme
 
-    elapsed = time.perf_counter() - started
-    print(f"the walk took {elapsed:.1f} s ({connection.vendor})")
+    lap("xlsx")
+    print(f"the walk ({connection.vendor}):", ", ".join(f"{name} {seconds:.1f} s" for name, seconds in laps))
