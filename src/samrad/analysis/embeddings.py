@@ -47,12 +47,13 @@ def _model_embed(texts: list[str]) -> np.ndarray:
     return vectors.reshape(len(texts), DIMENSIONS)
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """The embeddings of `texts` as an (n, 384) float32 array, from the cache where known."""
+def embed(texts: Sequence[str], *, cache: bool = True) -> np.ndarray:
+    """The embeddings of `texts` as an (n, 384) float32 array, from the cache where known. `cache=False`: no
+    database at all (the evaluation harness, which must run in a checkout whose database was never migrated)."""
     prepared = [_prepared(text) for text in texts]
     digests = [_digest(text) for text in prepared]
     known: dict[str, np.ndarray] = {}
-    unique = list(dict.fromkeys(digests))
+    unique = list(dict.fromkeys(digests)) if cache else []
     for start in range(0, len(unique), BATCH * 4):
         chunk = unique[start : start + BATCH * 4]
         for digest, vector in Embedding.objects.filter(model=MODEL, digest__in=chunk).values_list("digest", "vector"):
@@ -67,7 +68,8 @@ def embed(texts: Sequence[str]) -> np.ndarray:
             known[digest] = vector
             rows.append(Embedding(digest=digest, model=MODEL, vector=vector.astype("<f4").tobytes()))
         # Another run may have stored the same text meanwhile: its vector is the same.
-        Embedding.objects.bulk_create(rows, ignore_conflicts=True)
+        if cache:
+            Embedding.objects.bulk_create(rows, ignore_conflicts=True)
     if not digests:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     return np.vstack([known[digest] for digest in digests]).astype(np.float32)
