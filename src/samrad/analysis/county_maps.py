@@ -11,8 +11,8 @@ Status: answered (its own answer), answered jointly (it confirmed another body's
 
 Stance on a question: the effective stance of the answer that counts for the municipality, as the distributions
 count it (analysis.distribution: its own answer, else the first joint answer it confirmed; the current
-SubmissionStance); "answered without a stance" when that answer has none; "invited, no answer" when it is on the
-referral list without an answer (declined included); "not invited".
+SubmissionStance); "answered without a stance" when that answer has none; "invited, no answer or declined" when
+it is on the referral list without an answer; "not invited".
 
 Six queries whatever the number of answers: the invited municipalities, the register's municipalities of those
 counties, the answers and the co-signers (distribution.counted_bodies), the stance questions, the current stances.

@@ -190,7 +190,7 @@ STANCE_CATEGORIES: tuple[Category, ...] = (
     Category(Stance.NO_COMMENT.value, Stance.NO_COMMENT.label, "#6f4a9e", "horizontal"),
     Category(Stance.ABSTAIN.value, Stance.ABSTAIN.label, "#8b5a2b", "vertical"),
     Category(NO_STANCE, _("answered without a stance"), "#546e7a", "dots"),
-    Category(NO_ANSWER, _("invited, no answer"), "#424242", "backdiagonal"),
+    Category(NO_ANSWER, _("invited, no answer or declined"), "#424242", "backdiagonal"),
     Category(NOT_INVITED, _("not invited"), "#8a8a8a", "plus"),
 )
 

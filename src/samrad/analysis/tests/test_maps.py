@@ -218,7 +218,7 @@ def test_names_are_escaped(client, coordinator, mapped):  # noqa: F811
     html = client.get(reverse("analysis:map", args=[mapped["consultation"].pk])).text
     assert "<b>" not in html
     assert "Danderyd &lt;b&gt;&quot;&amp;&lt;/b&gt;: Inte inbjuden" not in html
-    assert "<title>Danderyd &lt;b&gt;&quot;&amp;&lt;/b&gt;: Inbjuden, inget svar</title>" in html
+    assert "<title>Danderyd &lt;b&gt;&quot;&amp;&lt;/b&gt;: Inbjuden, inget svar eller avstod</title>" in html
     assert '<th scope="row">Danderyd &lt;b&gt;&quot;&amp;&lt;/b&gt;</th>' in html
 
 

@@ -99,7 +99,7 @@ def test_the_docx_has_each_map_as_a_picture_with_a_legend_and_a_table(content):
     stance_table = next(t for t in tables if t[0] == ["Kommun", "Kod", "Ställningstagande"])
     rows = {row[1]: (row[0], row[2]) for row in stance_table[1:]}
     assert len(rows) == 26
-    assert rows["0182"] == ("Nacka kommun", "Tillstyrker") and rows["0187"][1] == "Inbjuden, inget svar"
+    assert rows["0182"] == ("Nacka kommun", "Tillstyrker") and rows["0187"][1] == "Inbjuden, inget svar eller avstod"
     legend = next(t for t in tables if t[0][1:] == ["Betydelse", "Antal"] and t[1][1] == "Tillstyrker")
     assert ["", "Avstyrker", "2"] in legend
 
