@@ -72,7 +72,9 @@ def _case_querysets(consultation_id: int) -> dict[str, models.QuerySet[Any]]:
 
 
 def _snapshot(consultation_id: int) -> dict[str, Any]:
-    rows = {name: list(qs.order_by("pk").values()) for name, qs in _case_querysets(consultation_id).items()}
+    rows: dict[str, Any] = {
+        name: list(qs.order_by("pk").values()) for name, qs in _case_querysets(consultation_id).items()
+    }
     file_ids = {row["file_id"] for row in rows["documents"]} | {row["file_id"] for row in rows["attachments"]}
     file_ids |= {row["pdf_id"] for row in rows["submissions"]} | {
         row["storedfile_id"] for row in rows["submission attachments"]
