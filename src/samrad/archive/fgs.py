@@ -4,7 +4,7 @@ FGS Ärendehantering 2.0 (the Swedish National Archives' common specification fo
 the E-ARK content information type for records management, CITS ERMS, so the document is an ERMS document
 (namespace https://DILCIS.eu/XML/ERMS): one aggregation of type caseFile (ärende) holding the actions (åtgärder)
 and the records (handlingar). The elements and their order follow the published ERMS examples; ERMS.xsd is not
-available offline here, so the document is not validated against it (see ADR 0007).
+available offline here, so the document is not validated against it (see ADR 0009).
 
 | Samråd | FGS / ERMS |
 |---|---|

@@ -1,4 +1,4 @@
-"""Rebuilding a consultation from its archive package (see ADR 0007).
+"""Rebuilding a consultation from its archive package (see ADR 0009).
 
 The import is a restore, not a replay: every row of the case is written back as it was (same ids, times,
 receipt numbers, frozen contents and checksums), the files are stored again from the package, the case's audit

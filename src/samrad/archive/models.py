@@ -1,4 +1,4 @@
-"""Archive packages brought back into the platform (see importing.py and ADR 0007).
+"""Archive packages brought back into the platform (see importing.py and ADR 0009).
 
 An import rebuilds the consultation's own tables row for row. The case's audit events cannot go back into the
 platform's audit chain (their links point at events of other cases that are not in the package, and appending

@@ -15,7 +15,7 @@
       schemas/                                   the XML schemas the package uses (METS, xlink, CSIP, SIP)
       documentation/README.txt                   what the package holds and how to read and import it
 
-See docs/decisions/0007-archive-package.md for the choices (FGS mapping, audit events, validation).
+See docs/decisions/0009-archive-package.md for the choices (FGS mapping, audit events, validation).
 """
 
 import datetime as dt
@@ -363,7 +363,7 @@ def _mets_root(objid: str, label: str, created: dt.datetime, *, package_type: st
 
 def _file_group(parent: ET.Element, identifier: str, use: str) -> ET.Element:
     # CONTENTINFORMATIONTYPE on every file group: eark-validator 1.1.3's CSIP63 rule fails any file group
-    # without it (see ADR 0007); CSIP allows it on all of them.
+    # without it (see ADR 0009); CSIP allows it on all of them.
     return ET.SubElement(
         parent,
         _m("fileGrp"),

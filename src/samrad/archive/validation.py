@@ -5,7 +5,7 @@ it reads the CSIP vocabularies (content category, content information type, OAIS
 with `urllib.request.urlopen` from https://earkcsip.dilcis.eu/schema/. These machines have no internet, so the
 import is made while `urlopen` answers those four addresses from the copies in `vocabularies/` (see the README
 there for their source) and refuses every other address. Nothing else of the validator is changed: its rules
-and schemas ship in its own package. See docs/decisions/0007-archive-package.md.
+and schemas ship in its own package. See docs/decisions/0009-archive-package.md.
 
 The validator is a test dependency (requirements/dev.in); importing this module without it installed raises
 ImportError.
@@ -116,7 +116,7 @@ class PackageReport:
         return "\n".join(lines)
 
 
-# Errors eark-validator 1.1.3 reports for every E-ARK SIP, however it is made (see ADR 0007):
+# Errors eark-validator 1.1.3 reports for every E-ARK SIP, however it is made (see ADR 0009):
 # - SIP14: its SIP rules test every note of a CREATOR agent for an unqualified NOTETYPE="IDENTIFICATIONCODE". The
 #   CSIP rules (CSIP10-16) require the package's one CREATOR agent, the software that made it, to have exactly one
 #   note, with csip:NOTETYPE="SOFTWARE VERSION"; METS's schema allows no unqualified NOTETYPE attribute; and the

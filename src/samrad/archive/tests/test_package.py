@@ -57,7 +57,7 @@ def test_the_validator_from_pypi_finds_the_package_valid(closed_case, tmp_path):
         assert report.schema_status == "VALID"
         assert report.other_errors() == [], report.text()
         assert report.warnings() == [], report.text()
-        # The one error left is the validator's own contradiction (SIP14, see ADR 0007), on the software agent's
+        # The one error left is the validator's own contradiction (SIP14, see ADR 0009), on the software agent's
         # note that CSIP16 requires.
         assert [finding.rule_id for finding in report.known_defects()] == ["SIP14"]
         assert report.valid_but_for_known_defects
