@@ -90,7 +90,7 @@ PRIORITY = {
 }
 
 
-class _Intervals:
+class Intervals:
     """Non-overlapping [start, end) intervals, sorted, with an overlap test in O(log n)."""
 
     def __init__(self) -> None:
@@ -511,7 +511,7 @@ def _name_candidates(text: str, names: NameIndex) -> Iterator[Span]:
 
 def _lone_first_names(text: str, names: NameIndex, taken: list[Span]) -> Iterator[Span]:
     """A first name on its own where the words around it say it is a person's."""
-    covered = _Intervals()
+    covered = Intervals()
     for span in sorted(taken):
         covered.add(span.start, span.end)
     taken_starts = {span.start for span in taken}
@@ -561,7 +561,7 @@ def _person_names(text: str, respondent: Respondent, names: NameIndex) -> Iterat
 def _resolve(spans: Iterable[Span]) -> list[Span]:
     """Drop every span that overlaps one of a higher priority (or, at equal priority, a longer one)."""
     ordered = sorted(spans, key=lambda s: (-PRIORITY[s.kind], -(s.end - s.start), s.start))
-    kept = _Intervals()
+    kept = Intervals()
     out: list[Span] = []
     for span in ordered:
         if not kept.overlaps(span.start, span.end):
@@ -590,7 +590,7 @@ def detect(
 
 
 def _resolve_with_skips(spans: list[Span]) -> list[Span]:
-    skips = _Intervals()
+    skips = Intervals()
     for span in _resolve(s for s in spans if s.kind == _SKIP):
         skips.add(span.start, span.end)
     # A phone number or an address a public body's text holds is not proposed; a name inside one is not a name.
