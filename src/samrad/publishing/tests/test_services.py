@@ -233,3 +233,18 @@ def test_the_masked_pdf_is_rendered_again_only_when_a_decision_changes(world, co
     text = _flat(_pdf_text(second))
     assert "070-174 06 44" in text  # rejected: stays
     assert "Ulla Bergström" not in text and re.search(r"\[maskerat: namn\], ordförande", text)
+
+
+@pytest.mark.worker
+def test_the_check_runs_on_a_real_worker(task_worker, region, coordinator):
+    world = masking_world(region, coordinator)
+    run = services.masking_run_start(actor=coordinator, consultation=world["consultation"])
+    worker = task_worker(backend="database", queues=("default",))
+    worker.wait_until(
+        lambda: MaskingRun.objects.get(pk=run.pk).status == MaskingRun.Status.DONE,
+        timeout=240,
+        what="the answers are checked",
+    )
+    run.refresh_from_db()
+    assert (run.done, run.total) == (3, 3) and run.proposed > 0 and run.finished_at
+    assert AuditEvent.objects.filter(action="masking.run_done", actor_id__isnull=True).exists()
