@@ -248,3 +248,31 @@ def test_the_check_runs_on_a_real_worker(task_worker, region, coordinator):
     run.refresh_from_db()
     assert (run.done, run.total) == (3, 3) and run.proposed > 0 and run.finished_at
     assert AuditEvent.objects.filter(action="masking.run_done", actor_id__isnull=True).exists()
+
+
+def test_an_attachment_without_text_is_named_and_left_out_of_the_masked_pdf(world, coordinator):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samrad.consultations.responses import response_register_unsolicited
+    from samrad.documents.generation import make_pdf
+    from samrad.documents.services import stored_file_extract_text
+
+    scanned = response_register_unsolicited(
+        actor=coordinator,
+        consultation=world["consultation"],
+        respondent_name="Per Svensson",
+        received_at=timezone.now() - dt.timedelta(days=1),
+        stream=io.BytesIO(make_pdf("")),  # a page without text, as a scan looks to a text extractor
+        filename="skannat.pdf",
+        channel="paper",
+    )
+    for stored in scanned.attachments.all():
+        stored_file_extract_text(stored_file=stored)
+    proposal, proposed = services.proposal_detect(submission=scanned)
+    assert proposed == 1  # the respondent's own name
+    services.proposal_confirm_all(actor=coordinator, proposal=proposal)
+    text = _flat(_pdf_text(services.masked_pdf_build(actor=coordinator, proposal=proposal)))
+    assert "skannat.pdf" in text and "could not be checked" not in text
+    assert "kunde därför inte kontrolleras" in text and "Per Svensson" not in text

@@ -103,3 +103,18 @@ def test_the_masked_text_and_the_masked_pdf(client, world, coordinator):
         page.extract_text() or "" for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
     )
     assert "810314-1233" not in text and "Lindqvist" not in text
+
+
+def test_no_english_on_the_masking_pages_in_swedish(client, world, coordinator):
+    from samrad.core.tests.test_swedish_interface import english_on, english_source_strings
+    from samrad.testing.crawl import crawl
+
+    client.force_login(coordinator)
+    services.proposal_confirm_all(
+        actor=coordinator, proposal=MaskingProposal.objects.get(submission=world["association"])
+    )
+    sources = english_source_strings()
+    pages = [page for page in crawl(client, [_url(world)]) if "/publicering/" in page.url and page.is_html]
+    assert len(pages) >= 5  # the overview, three answers, a masked text
+    problems = [f"{page.url}: {finding}" for page in pages for finding in english_on(page, sources)]
+    assert not problems, "\n".join(problems)
