@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "samrad.library",
     "samrad.reports",
     "samrad.archive",
+    "samrad.publishing",
     "samrad.api",
     # django-ninja's templates and static files: the API docs' Swagger UI is served from /static/ninja/. After
     # samrad.api, whose templates/ninja/swagger.html takes the place of ninja's.

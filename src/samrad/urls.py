@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("samordning/", include("samrad.consultations.urls.reading")),
     path("samordning/", include("samrad.analysis.urls")),
     path("samordning/", include("samrad.reports.urls")),
+    path("samordning/", include("samrad.publishing.urls")),
     path("dialog/", include("samrad.dialogue.urls")),
     path("kunskapsbank/", include("samrad.library.urls.documents")),
     path("sok/", include("samrad.library.urls.search")),
