@@ -70,7 +70,9 @@ def index_build(path: Path | None = None) -> Path:
     """Extract the Swedish names into `path` (the configured place by default) in a child process."""
     path = path or index_path()
     subprocess.run(
-        [sys.executable, names_extract.__file__, str(path)],
+        # -P: the script's own folder is not put first on the path, where publishing/selectors.py would hide the
+        # standard library's selectors module.
+        [sys.executable, "-P", names_extract.__file__, str(path)],
         check=True,
         timeout=BUILD_TIMEOUT,
         stdin=subprocess.DEVNULL,
