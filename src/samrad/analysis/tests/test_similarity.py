@@ -135,6 +135,7 @@ def test_near_copies_land_in_one_group_and_an_unrelated_answer_does_not(make_con
     example_answers(consultation)
     run = alike.similarity_build(actor=coordinator, consultation=consultation)
     assert run.status == SimilarityRun.Status.DONE and run.done == run.total == 12
+    assert run.method == "embeddings" and run.result["method"] == "embeddings"
     assert members_by_name(run) == [
         CAMPAIGN_NAMES,
         ["Cykelfrämjandet Stockholm", "Järfälla kommun", "Sollentuna kommun"],
@@ -217,6 +218,48 @@ def test_past_the_deadline_it_saves_its_progress_and_goes_back_to_the_queue(make
         again.finished_at == run.finished_at
         and AuditEvent.objects.filter(action="consultation.similarity_built").count() == 1
     )
+
+
+@pytest.mark.django_db
+def test_with_too_many_new_passages_it_compares_lemma_vectors_and_finds_the_campaign(
+    make_consultation,  # noqa: F811
+    coordinator,  # noqa: F811
+    settings,
+):
+    from samrad.analysis.models import Embedding
+
+    settings.ANALYSIS_EMBED_MAX_PASSAGES = 0
+    consultation = make_consultation(open=True)
+    example_answers(consultation)
+    run = alike.similarity_build(actor=coordinator, consultation=consultation)
+    assert run.status == SimilarityRun.Status.DONE and run.method == "lemmas" and run.done == run.total == 12
+    assert not Embedding.objects.exists()  # nothing was embedded
+    # The campaign's edited copies share their words: one group. The cycling answers say the same in other words,
+    # which lemmas do not see: they stay alone, as do the unrelated answers.
+    assert members_by_name(run) == [CAMPAIGN_NAMES]
+    assert run.result["method"] == "lemmas" and run.result["threshold"] == similarity.LEMMA_DISTANCE_THRESHOLD
+    assert run.result["groups"][0]["mean"] > 1 - similarity.LEMMA_DISTANCE_THRESHOLD
+    assert AuditEvent.objects.get(action="consultation.similarity_built").changes["method"] == "lemmas"
+    again = alike.similarity_build(actor=coordinator, consultation=consultation)
+    assert again.result == run.result  # the same answers, the same result
+
+
+@pytest.mark.django_db
+def test_a_run_back_from_the_queue_goes_on_with_the_method_it_started_with(
+    make_consultation,  # noqa: F811
+    monkeypatch,
+    settings,
+):
+    monkeypatch.setattr(alike, "CHUNK", 2)
+    consultation = make_consultation(open=True)
+    example_answers(consultation, only=5)
+    run = SimilarityRun.objects.create(consultation=consultation, requested_at=timezone.now())
+    run = alike.similarity_build(actor="system", consultation=consultation, run=run, deadline=0)
+    assert (run.status, run.method, run.done) == (SimilarityRun.Status.QUEUED, "embeddings", 2)
+    settings.ANALYSIS_EMBED_MAX_PASSAGES = 0  # now three answers' passages are new: too many
+    run = alike.similarity_build(actor="system", consultation=consultation, run=run)
+    assert (run.status, run.method, run.done) == (SimilarityRun.Status.DONE, "embeddings", 5)
+    assert run.result["method"] == "embeddings"
 
 
 @pytest.mark.django_db
@@ -306,6 +349,26 @@ def test_the_page_shows_the_groups_as_a_table_and_a_picture(client, coordinator,
         reverse("analysis:alike", args=[compared.pk])
         in client.get(reverse("analysis:distributions", args=[compared.pk])).text
     )
+
+
+@pytest.mark.django_db
+def test_the_page_says_how_the_answers_were_compared(client, coordinator, make_consultation, settings):  # noqa: F811
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    consultation = make_consultation(open=True)
+    example_answers(consultation)
+    alike.similarity_build(actor=coordinator, consultation=consultation)
+    html = client.get(reverse("analysis:alike", args=[consultation.pk])).text
+    assert "Beräknat med meningsinbäddningar" in html and "ljusast under 0,85" in html
+
+    settings.ANALYSIS_EMBED_MAX_PASSAGES = 0
+    other = make_consultation(open=True)
+    for number in range(3):
+        answer_with(other, f"Kommun {number}", CAMPAIGN + f" Vi har {number} synpunkter till.")
+    alike.similarity_build(actor=coordinator, consultation=other)
+    html = client.get(reverse("analysis:alike", args=[other.pk])).text
+    assert "Beräknat med ordens lemman" in html and "ljusast under 0,4" in html and "0,75 (prick" in html
 
 
 @pytest.mark.django_db
