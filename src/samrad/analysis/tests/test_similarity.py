@@ -111,6 +111,28 @@ def test_groups_from_vectors_copies_together_strangers_alone_and_no_matrix_neede
     assert groups == [[0, 1, 2, 3, 4], [9, 10, 11]]
 
 
+def test_every_group_averages_at_least_the_cut_and_the_same_vectors_give_the_same_groups():
+    rng = np.random.default_rng(11)
+    centres = rng.normal(size=(6, 24))
+    centre_of = rng.integers(0, 6, 300)
+    points = centres[centre_of] + rng.normal(size=(300, 24)) * 0.35
+    vectors = similarity._normalised(points.astype(np.float32))
+    near = similarity.neighbours(vectors)
+    for threshold in (0.08, 0.25):
+        groups = similarity.groups_of(vectors, near, threshold)
+        assert groups and all(len(group) >= 2 for group in groups)
+        for group in groups:
+            assert similarity.mean_similarity(vectors, group) >= 1 - threshold - 1e-5
+        grouped = [member for group in groups for member in group]
+        assert len(grouped) == len(set(grouped))  # each answer in one group at most
+        assert similarity.groups_of(vectors.copy(), near, threshold) == groups
+    # A looser cut groups at least as many answers.
+    tight, loose = (sum(map(len, similarity.groups_of(vectors, near, t))) for t in (0.08, 0.25))
+    assert loose >= tight and loose > 250
+    # At the looser cut the groups are the points' centres: no group mixes two.
+    assert all(len({int(centre_of[m]) for m in group}) == 1 for group in similarity.groups_of(vectors, near, 0.25))
+
+
 def test_the_picture_takes_each_group_in_turn_then_answers_in_no_group():
     assert similarity.picture_of([[1, 2, 3, 4], [5, 6]], [7, 8], limit=5) == [1, 2, 3, 5, 6]
     assert similarity.picture_of([[1, 2], [5]], [7, 8], limit=5) == [1, 2, 5, 7, 8]
