@@ -200,7 +200,24 @@ def split_passages(text: str) -> list[str]:
     for paragraph in _PARAGRAPH.split(text.replace("\r\n", "\n")):
         if paragraph.strip():
             out.extend(_split_paragraph(paragraph))
-    return [p for p in out if sum(1 for word, _ in _content_words(p) if word) >= MIN_CONTENT_WORDS]
+    return [p for p in out if _has_content_words(p, MIN_CONTENT_WORDS)]
+
+
+def _has_content_words(text: str, minimum: int) -> bool:
+    """Whether `text` has at least `minimum` content words (as `_content_words` finds them), reading no further
+    than it must: most passages have their third in the first few words."""
+    found = 0
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if len(word) < 3 or word in STOP_WORDS or not word[0].isalpha():
+            continue
+        base = lemma(word)
+        if len(base) < 3 or base in STOP_WORDS:
+            continue
+        found += 1
+        if found >= minimum:
+            return True
+    return False
 
 
 def passages_of(answer: AnswerText) -> list[Passage]:
