@@ -2,7 +2,7 @@
 who answered alike) on this machine.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/samrad_bench .venv/bin/python benchmarks/analysis.py \
-        [--sizes 1000,10000,50000] [--stages stances,distributions,vectors,embedding]
+        [--sizes 1000,10000,50000] [--stages stances,distributions,vectors,themes,alike,embedding]
 
 A throwaway database (see harness.py) gets a register and, per size, a consultation with five stance questions
 built like benchmarks/reading.py's, but with answers of realistic length and variety: each answer to a question is
@@ -10,25 +10,38 @@ built like benchmarks/reading.py's, but with answers of realistic length and var
 the environment, governance), with the body's own place names and figures filled in, and one decision sentence.
 One in twenty answers was registered from paper: it has the text but no stance, so the stance reader has work.
 
-Stages, each timed once per size (wall clock, this process, two cores):
+The planner's statistics are updated after the bulk load (ANALYZE, as autovacuum would). Stages, each timed once
+per size (wall clock, this process, two cores), with the peak resident memory of the process during the stage
+(sampled every 50 ms) and its peak so far (ru_maxrss):
 - stances: `analysis.services.stances_read` over every answer without a stance (reads and records them);
 - distributions: `analysis.distribution.consultation_distributions` (counts and population-weighted, all questions);
 - vectors: the passages of question 1's answers and `vectors.lemma_vectors` over them (the method used above
   ANALYSIS_EMBED_MAX_PASSAGES);
-- embedding: multilingual-e5-small (`embeddings.embed`) on a sample of --embed-sample distinct passages, printed
-  as passages per second and the time the whole question's passages would take at that rate (an estimate).
+- embedding: multilingual-e5-small (`embeddings.embed`) on a sample of --embed-sample distinct passages (the last
+  answers', not yet in the cache), printed as passages per second and the time the whole question's passages
+  would take at that rate (an estimate);
+- themes: a whole theme run over all five questions, as the task does it (`theme_services.themes_run_start`, then
+  `themes_build`), with the method chosen automatically (`vectors.method_for`: embeddings while at most
+  ANALYSIS_EMBED_MAX_PASSAGES distinct passages are new to the embedding cache, else lemma vectors);
+- alike: a whole "who answered alike" run (`alike.similarity_build`), method chosen the same way.
+The embedding stage runs last, so that its sample is not yet in the cache when themes and alike decide.
 """
 
 import argparse
 import random
+import resource
+import threading
 import time
+from pathlib import Path
 
 import harness
+from reading import analyse as update_statistics
 from reading import make_consultation, make_register
 
 from samrad.accounts.models import Membership, User
-from samrad.analysis import embeddings, vectors
+from samrad.analysis import alike, embeddings, theme_services, vectors
 from samrad.analysis.distribution import consultation_distributions
+from samrad.analysis.models import Theme, ThemeQuote
 from samrad.analysis.segmentation import sentences
 from samrad.analysis.services import stances_read
 from samrad.consultations.models import Stance
@@ -124,17 +137,59 @@ def passages_of(text: str, size: int = 400) -> list[str]:
     return out
 
 
+class PeakMemory:
+    """The process's peak resident memory while in the block, sampled from /proc every 50 ms (Linux)."""
+
+    PAGE = resource.getpagesize()
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def _resident(self) -> int:
+        try:
+            return int(Path("/proc/self/statm").read_text().split()[1]) * self.PAGE
+        except OSError:
+            return 0
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self._resident())
+
+    def __enter__(self) -> "PeakMemory":
+        self.peak = self._resident()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._resident())
+
+
 def clock(label: str, size: int, call) -> object:
-    started = time.perf_counter()
-    result = call()
-    print(f"{size:>7}  {label:<44} {time.perf_counter() - started:>9.1f} s", flush=True)
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        result = call()
+        took = time.perf_counter() - started
+    max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(
+        f"{size:>7}  {label:<44} {took:>9.1f} s {memory.peak / 2**20:>8.0f} MB {max_rss:>8.0f} MB",
+        flush=True,
+    )
     return result
+
+
+def themes_run(consultation, coordinator):
+    run = theme_services.themes_run_start(actor=coordinator, consultation=consultation)
+    return theme_services.themes_build(run_id=run.pk)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
-    parser.add_argument("--stages", default="stances,distributions,vectors,embedding")
+    parser.add_argument("--stages", default="stances,distributions,vectors,themes,alike,embedding")
     parser.add_argument("--embed-sample", type=int, default=200)
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
@@ -145,13 +200,14 @@ def main() -> None:
         region, bodies = make_register(max(sizes))
         coordinator = User.objects.create_user(username="bench", email="handlaggare@example.se", password=None)
         Membership.objects.create(user=coordinator, organisation=region, role=Membership.Role.COORDINATOR)
-        print(f"{'answers':>7}  {'stage':<44} {'time':>11}")
+        print(f"{'answers':>7}  {'stage':<44} {'time':>11} {'peak RSS':>11} {'max RSS':>11}")
         for size in sizes:
             consultation = clock(
                 "build the consultation (not analysis)",
                 size,
                 lambda size=size: make_consultation(region, bodies[:size], coordinator, realistic_answers()),
             )
+            update_statistics()
             if "stances" in stages:
                 report = clock(
                     "stances: read the answers without one",
@@ -171,8 +227,33 @@ def main() -> None:
             print(f"{'':>9}question 1: {len(texts)} answers, {len(passages)} passages ({distinct} distinct)")
             if "vectors" in stages:
                 clock("vectors: lemma TF-IDF + SVD, question 1", size, lambda p=passages: vectors.lemma_vectors(p))
+            if "themes" in stages:
+                run = clock(
+                    "themes: a whole run, all questions",
+                    size,
+                    lambda c=consultation: themes_run(c, coordinator),
+                )
+                print(
+                    f"{'':>9}{run.status} {run.error}, method {run.method}: {run.total} distinct passages, "
+                    f"{run.left_out} left out (over {theme_services.MAX_PASSAGES} per question), "
+                    f"{Theme.objects.filter(run=run).count()} themes, "
+                    f"{ThemeQuote.objects.filter(theme__run=run).count()} quotes"
+                )
+            if "alike" in stages:
+                run = clock(
+                    "alike: a whole similarity run",
+                    size,
+                    lambda c=consultation: alike.similarity_build(actor=coordinator, consultation=c),
+                )
+                groups = run.result["groups"]
+                print(
+                    f"{'':>9}{run.status}, method {run.method}: {run.result['answers']} answers, {len(groups)} "
+                    f"groups holding {sum(len(g['members']) for g in groups)} answers "
+                    f"(largest {max((len(g['members']) for g in groups), default=0)})"
+                )
             if "embedding" in stages:
-                sample = list(dict.fromkeys(passages))[: args.embed_sample]
+                # The last answers' passages: a smaller size's run has not embedded them already.
+                sample = list(dict.fromkeys(passages))[-args.embed_sample :]
                 started = time.perf_counter()
                 embeddings.embed(sample)
                 rate = len(sample) / (time.perf_counter() - started)

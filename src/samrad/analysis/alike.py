@@ -3,11 +3,13 @@
 - `similarity_request` queues a run (a coordinator's button, or a new answer through
   `similarity_rerun_after_answer`). At most one run waits per consultation (a constraint): asking again while one
   waits returns that one, so a burst of answers queues one re-run, not one per answer. Audited.
-- `similarity_build` computes the result (`samrad.analysis.similarity`): reads every current answer's text,
-  embeds its passages (cached, see `embeddings`), saves its progress after every chunk of answers, groups, and
-  stores the result. Given a deadline it stops embedding when it passes and puts the run back in the queue: the
-  next task goes on where it stopped (the embeddings done are kept), so no single job runs longer than the task
-  queue allows whatever the number of answers. Audited when done.
+- `similarity_build` computes the result (`samrad.analysis.similarity`): reads every current answer's text and
+  cuts it into passages, decides once how to make vectors of them (`vectors.method_for`, recorded on the run),
+  groups, and stores the result. With sentence embeddings (while few passages are new to the cache) it embeds
+  chunk by chunk, saving its progress after each; given a deadline it stops when it passes and puts the run back
+  in the queue: the next task goes on where it stopped with the same method (the embeddings done are kept), so
+  no single job runs longer than the task queue allows. With lemma vectors (too many new passages) each answer is
+  one document and all are done in one step. Audited when done.
 - `similarity_page` is the page's read: a fixed number of queries whatever the number of answers.
 """
 
@@ -28,8 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samrad.actors import Actor
-from samrad.analysis import similarity
-from samrad.analysis.embeddings import embed
+from samrad.analysis import embeddings, similarity, vectors
 from samrad.analysis.models import SimilarityRun
 from samrad.analysis.services import READ_MAX_CHARS, _attachment_texts
 from samrad.audit.services import audit_record
@@ -171,12 +172,13 @@ def _save_progress(run: SimilarityRun, **fields: Any) -> None:
         setattr(run, name, value)
 
 
-def _result(answers: _Answers, vectors: np.ndarray, weight: float) -> dict[str, Any]:
+def _result(answers: _Answers, matrix: np.ndarray, weight: float, method: str) -> dict[str, Any]:
     keys = sorted({pair for pairs in answers.stances for pair in pairs})
-    combined = similarity.with_stances(vectors, similarity.stance_vectors(answers.stances, keys), weight)
+    combined = similarity.with_stances(matrix, similarity.stance_vectors(answers.stances, keys), weight)
     near = similarity.neighbours(combined)
+    threshold = similarity.DISTANCE_THRESHOLDS[method]
     groups = [
-        similarity.by_centrality(combined, members) for members in similarity.groups_of(combined, near)
+        similarity.by_centrality(combined, members) for members in similarity.groups_of(combined, near, threshold)
     ]  # most central member first
     grouped = {member for members in groups for member in members}
     singles = [index for index in range(len(answers.ids)) if index not in grouped]
@@ -186,7 +188,8 @@ def _result(answers: _Answers, vectors: np.ndarray, weight: float) -> dict[str, 
     return {
         "answers": len(ids),
         "without_text": answers.without_text,
-        "threshold": similarity.DISTANCE_THRESHOLD,
+        "method": method,
+        "threshold": threshold,
         "stance_weight": weight,
         "groups": [
             {
@@ -251,19 +254,27 @@ def _build(
     actor: Actor, consultation: Consultation, run: SimilarityRun, deadline: float | None, weight: float
 ) -> SimilarityRun:
     answers = _answers(consultation)
-    _save_progress(run, total=len(answers.ids))
     pieces = [similarity.passages(text) for text in answers.texts]
-    vectors = np.zeros((len(answers.ids), 384), dtype=np.float32)
-    for start in range(0, len(pieces), CHUNK):
-        chunk = pieces[start : start + CHUNK]
-        texts = [passage for passages in chunk for passage in passages]
-        owners = [index for index, passages in enumerate(chunk) for _passage in passages]
-        vectors[start : start + len(chunk)] = similarity.answer_vectors(embed(texts), owners, len(chunk))
-        done = start + len(chunk)
-        _save_progress(run, done=done)
-        if deadline is not None and time.monotonic() > deadline and done < len(pieces):
-            return _requeue(run)
-    result = _result(answers, vectors, weight)
+    fields: dict[str, Any] = {"total": len(answers.ids)}
+    if not run.method:  # decided once: a run back from the queue goes on the way it started
+        fields["method"] = vectors.method_for([passage for passages in pieces for passage in passages])
+    _save_progress(run, **fields)
+    if run.method == vectors.LEMMAS:
+        # One document per answer (its passages, as the embeddings read them): one step, seconds.
+        matrix = vectors.lemma_vectors([" ".join(passages) for passages in pieces])
+        _save_progress(run, done=len(pieces))
+    else:
+        matrix = np.zeros((len(answers.ids), embeddings.DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(pieces), CHUNK):
+            chunk = pieces[start : start + CHUNK]
+            texts = [passage for passages in chunk for passage in passages]
+            owners = [index for index, passages in enumerate(chunk) for _passage in passages]
+            matrix[start : start + len(chunk)] = similarity.answer_vectors(embeddings.embed(texts), owners, len(chunk))
+            done = start + len(chunk)
+            _save_progress(run, done=done)
+            if deadline is not None and time.monotonic() > deadline and done < len(pieces):
+                return _requeue(run)
+    result = _result(answers, matrix, weight, run.method)
     with transaction.atomic():
         _save_progress(
             run,
@@ -279,6 +290,7 @@ def _build(
             target=consultation,
             changes={
                 "run": run.pk,
+                "method": run.method,
                 "answers": result["answers"],
                 "without_text": result["without_text"],
                 "groups": [len(group["members"]) for group in result["groups"]],
@@ -370,6 +382,7 @@ class Picture:
     grouped: int  # answers of groups in the picture
     total_grouped: int  # answers in groups overall
     size: int
+    steps: tuple[float, ...]  # the lower bounds of the similarity steps (the run's method's)
 
 
 @dataclass(frozen=True)
@@ -392,12 +405,21 @@ class SimilarityPage:
         )
 
 
-# Similarity steps of the picture: the lower bound of each step (e5's band: see similarity.DISTANCE_THRESHOLD).
-STEPS = (0.0, 0.85, 0.88, 0.92, 0.96)
+# Similarity steps of the picture: the lower bound of each step, per method. Step 3 and up are marked with a dot:
+# as alike as a group (see similarity.DISTANCE_THRESHOLDS). e5's similarities sit in a narrow band; lemma vectors'
+# spread from 0 to 1.
+STEPS = {
+    vectors.EMBEDDINGS: (0.0, 0.85, 0.88, 0.92, 0.96),
+    vectors.LEMMAS: (0.0, 0.4, 0.6, 0.75, 0.9),
+}
 
 
-def step_of(value: float) -> int:
-    return max(i for i, bound in enumerate(STEPS) if value >= bound) if value >= STEPS[0] else 0
+def steps_of(method: str) -> tuple[float, ...]:
+    return STEPS.get(method, STEPS[vectors.EMBEDDINGS])
+
+
+def step_of(value: float, steps: tuple[float, ...] = STEPS[vectors.EMBEDDINGS]) -> int:
+    return max(i for i, bound in enumerate(steps) if value >= bound) if value >= steps[0] else 0
 
 
 def _refs(ids: set[int]) -> dict[int, AnswerRef]:
@@ -467,6 +489,7 @@ def similarity_page(consultation: Consultation) -> SimilarityPage:
 
     picture = None
     if picture_ids:
+        steps = steps_of(result_run.method)
         matrix = result["picture"]["matrix"]
         group_numbers = [None if g is None else g + 1 for g in result["picture"]["groups"]]
         answers_shown = [refs.get(pk, missing) for pk in picture_ids]
@@ -476,7 +499,7 @@ def similarity_page(consultation: Consultation) -> SimilarityPage:
                 answers_shown[i],
                 group_numbers[i],
                 [
-                    PictureCell(j, i, value, step_of(value), answers_shown[i], answers_shown[j])
+                    PictureCell(j, i, value, step_of(value, steps), answers_shown[i], answers_shown[j])
                     for j, value in enumerate(matrix[i])
                 ],
             )
@@ -497,6 +520,7 @@ def similarity_page(consultation: Consultation) -> SimilarityPage:
             grouped=sum(1 for g in group_numbers if g is not None),
             total_grouped=sum(len(g["members"]) for g in result["groups"]),
             size=len(picture_ids),
+            steps=steps,
         )
     in_groups = sum(len(g["members"]) for g in result["groups"])
     stale = newest is not None and (result_run.last_submission_id or 0) < newest

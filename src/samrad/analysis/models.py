@@ -25,6 +25,13 @@ class Embedding(models.Model):
         return f"{self.model}:{self.digest[:12]}"
 
 
+class VectorMethod(models.TextChoices):
+    """How a run's passages were turned into vectors (`samrad.analysis.vectors`): the run decides once."""
+
+    EMBEDDINGS = "embeddings", _("sentence embeddings")
+    LEMMAS = "lemmas", _("word lemmas")
+
+
 class SimilarityRun(models.Model):
     """One computation of "who answered alike" for a consultation (`alike.similarity_build`), queued by a
     coordinator or by a new answer, run in the background with its progress saved as it goes. The result is kept
@@ -49,11 +56,12 @@ class SimilarityRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)  # last progress saved while running
-    done = models.PositiveIntegerField(default=0)  # answers embedded so far
-    total = models.PositiveIntegerField(default=0)  # answers to embed
+    done = models.PositiveIntegerField(default=0)  # answers read (vectors made) so far
+    total = models.PositiveIntegerField(default=0)  # answers to read
     error = models.TextField(blank=True)
     # The newest submission the run read (by id): the result is older than the answers when a newer one exists.
     last_submission_id = models.BigIntegerField(null=True, blank=True)
+    method = models.CharField(max_length=12, choices=VectorMethod.choices, blank=True)  # "": not decided yet
     result = models.JSONField(null=True, blank=True)
 
     class Meta:
@@ -88,9 +96,10 @@ class ThemeRun(models.Model):
 
     consultation = models.ForeignKey("consultations.Consultation", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    done = models.PositiveIntegerField(default=0)  # passages embedded so far
-    total = models.PositiveIntegerField(default=0)  # passages to embed
+    done = models.PositiveIntegerField(default=0)  # distinct passages read (vectors made) so far
+    total = models.PositiveIntegerField(default=0)  # distinct passages to read
     left_out = models.PositiveIntegerField(default=0)  # passages over the per-question limit
+    method = models.CharField(max_length=12, choices=VectorMethod.choices, blank=True)  # "": not decided yet
     created_at = models.DateTimeField(auto_now_add=True)
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     started_at = models.DateTimeField(null=True, blank=True)

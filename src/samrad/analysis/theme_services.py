@@ -3,8 +3,10 @@
 - `themes_run_start`: a coordinator asks for themes; a `ThemeRun` is queued and the task `tasks.themes_build`
   runs `themes_build` (one run at a time per consultation: asking again while one is queued or running returns it).
 - `themes_build`: per stance question, every current answer's text to the question (where it has none, its
-  attachments' extracted text, page by page) is cut into passages and embedded (each distinct passage once, the
-  run's progress saved after every batch), then clustered (`themes.themes_of`). At most MAX_PASSAGES per question
+  attachments' extracted text, page by page) is cut into passages and each distinct passage made a vector, by the
+  method decided once for the run over all its distinct passages and recorded on it (`vectors.method_for`):
+  sentence embeddings while few are new to the cache (the progress saved after every batch), else lemma vectors
+  in one step; then clustered (`themes.themes_of`). At most MAX_PASSAGES per question
   (the rest are counted in `left_out`), and at most TIME_LIMIT seconds (then the run fails, saying so).
 - A re-run keeps what a person decided in the previous finished run: every theme a coordinator shaped (renamed,
   merged into, split off, moved a quote into: `kept_by_person`) comes back with its label and every passage it
@@ -31,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samrad.actors import Actor
-from samrad.analysis import embeddings, themes
+from samrad.analysis import embeddings, themes, vectors
 from samrad.analysis.models import Theme, ThemeQuote, ThemeRun
 from samrad.audit.services import audit_record
 from samrad.consultations import access
@@ -160,18 +162,27 @@ def answer_texts(consultation: Consultation, questions: Sequence[Question]) -> d
     return out
 
 
-def _embed_with_progress(run: ThemeRun, texts: list[str], deadline: float) -> dict[str, np.ndarray]:
+def _vectors_with_progress(run: ThemeRun, texts: list[str], deadline: float) -> tuple[str, dict[str, np.ndarray]]:
+    """Each distinct text's vector, by the method decided here once for the run (`vectors.method_for`, recorded on
+    the run): embeddings batch by batch with the progress saved after each, or lemma vectors in one step."""
     distinct = sorted(set(texts))
-    ThemeRun.objects.filter(pk=run.pk).update(total=len(distinct), done=0)
-    vectors: dict[str, np.ndarray] = {}
+    method = vectors.method_for(distinct)
+    ThemeRun.objects.filter(pk=run.pk).update(total=len(distinct), done=0, method=method)
+    if method == vectors.LEMMAS:
+        if time.monotonic() > deadline:
+            raise RunTooLong
+        matrix = vectors.lemma_vectors(distinct)
+        ThemeRun.objects.filter(pk=run.pk).update(done=len(distinct))
+        return method, dict(zip(distinct, matrix, strict=True))
+    out: dict[str, np.ndarray] = {}
     for start in range(0, len(distinct), EMBED_BATCH):
         if time.monotonic() > deadline:
             raise RunTooLong
         batch = distinct[start : start + EMBED_BATCH]
         for text, vector in zip(batch, embeddings.embed(batch), strict=True):
-            vectors[text] = vector
+            out[text] = vector
         ThemeRun.objects.filter(pk=run.pk).update(done=start + len(batch))
-    return vectors
+    return method, out
 
 
 def themes_build(*, run_id: int, time_limit: float = TIME_LIMIT, max_passages: int = MAX_PASSAGES) -> ThemeRun | None:
@@ -234,7 +245,7 @@ def _build(run: ThemeRun, deadline: float, max_passages: int) -> ThemeRun:
         left_out += max(0, len(found) - max_passages)
         passages[question.pk] = found[:max_passages]
     ThemeRun.objects.filter(pk=run.pk).update(left_out=left_out)
-    vectors = _embed_with_progress(run, [p.text for found in passages.values() for p in found], deadline)
+    method, vector_of = _vectors_with_progress(run, [p.text for found in passages.values() for p in found], deadline)
     previous = latest_done_run(consultation, before=run)
     kept = _kept_from(previous)
     made: list[tuple[Theme, list[themes.Member]]] = []
@@ -242,7 +253,7 @@ def _build(run: ThemeRun, deadline: float, max_passages: int) -> ThemeRun:
         found = passages[question.pk]
         if not found:
             continue
-        matrix = np.vstack([vectors[p.text] for p in found])
+        matrix = np.vstack([vector_of[p.text] for p in found])
         drafts = themes.themes_of(found, matrix)
         centred = themes.centred_by_digest(found, matrix)
         made.extend(_with_decisions(run, question, found, drafts, centred, kept.get(question.pk, []), previous))
@@ -262,6 +273,7 @@ def _build(run: ThemeRun, deadline: float, max_passages: int) -> ThemeRun:
                 "themes": len(made),
                 "passages": sum(len(p) for p in passages.values()),
                 "left_out": left_out,
+                "method": method,
                 "kept_from_run": previous.pk if previous else None,
             },
         )

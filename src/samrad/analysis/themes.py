@@ -1,14 +1,15 @@
 """Themes in the answers to one question: passages, clusters, labels, stances and quotes. Pure functions, no
-database (the caller reads the answers, embeds the passages and stores the result: see `theme_services`).
+database (the caller reads the answers, makes vectors of the passages and stores the result: see `theme_services`).
 
 1. `passages_of`: an answer's text to a question (or, where it has none, its attachments page by page) is cut
    into passages of one to a few sentences (at most PASSAGE_MAX_CHARS, never across a paragraph), so that one
    answer can carry several themes. A passage with fewer than MIN_CONTENT_WORDS content words ("Kommunen
    tillstyrker förslaget.") says a stance, not a theme, and is left out.
-2. `themes_of`: the passages' sentence embeddings (one row per passage, from `embeddings.embed`) are centred on
-   their mean and normalised — e5's vectors all sit in a narrow cone, and centring spreads the question's own
-   differences — then clustered by average linkage on cosine distance over the distinct texts (a campaign's ten
-   thousand copies are one point). The number of themes is the k in MIN_THEMES..MAX_THEMES with the best
+2. `themes_of`: the passages' vectors (one row per passage: sentence embeddings from `embeddings.embed`, or lemma
+   vectors of up to 200 dimensions where there are too many to embed, see `vectors.py`; any dimension will do) are
+   centred on their mean and normalised — e5's vectors all sit in a narrow cone, and centring spreads the
+   question's own differences — then clustered by average linkage on cosine distance over the distinct texts (a
+   campaign's ten thousand copies are one point). The number of themes is the k in MIN_THEMES..MAX_THEMES with the best
    silhouette (cosine) over the cut tree; fewer only when there are fewer than two passages per theme. The tree
    is deterministic and the texts are sorted first, so the same passages give the same themes whatever order
    they come in. Over CLUSTER_MAX_POINTS distinct texts, the tree is built on the first CLUSTER_MAX_POINTS by
@@ -199,7 +200,24 @@ def split_passages(text: str) -> list[str]:
     for paragraph in _PARAGRAPH.split(text.replace("\r\n", "\n")):
         if paragraph.strip():
             out.extend(_split_paragraph(paragraph))
-    return [p for p in out if sum(1 for word, _ in _content_words(p) if word) >= MIN_CONTENT_WORDS]
+    return [p for p in out if _has_content_words(p, MIN_CONTENT_WORDS)]
+
+
+def _has_content_words(text: str, minimum: int) -> bool:
+    """Whether `text` has at least `minimum` content words (as `_content_words` finds them), reading no further
+    than it must: most passages have their third in the first few words."""
+    found = 0
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if len(word) < 3 or word in STOP_WORDS or not word[0].isalpha():
+            continue
+        base = lemma(word)
+        if len(base) < 3 or base in STOP_WORDS:
+            continue
+        found += 1
+        if found >= minimum:
+            return True
+    return False
 
 
 def passages_of(answer: AnswerText) -> list[Passage]:

@@ -76,17 +76,36 @@ def lemma_vectors(texts: Sequence[str], dimensions: int = LSA_DIMENSIONS) -> np.
     if components < 2:
         dense = tfidf.toarray()
     else:
-        dense = TruncatedSVD(n_components=components, random_state=0, algorithm="randomized").fit_transform(tfidf)
+        svd = TruncatedSVD(n_components=components, random_state=0, algorithm="randomized")
+        with np.errstate(invalid="ignore", divide="ignore"):  # texts all alike: no variance to explain, no matter
+            dense = svd.fit_transform(tfidf)
     norms = np.linalg.norm(dense, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return (dense / norms).astype(np.float32)
+
+
+def method_for(texts: Sequence[str]) -> str:
+    """EMBEDDINGS while at most `ANALYSIS_EMBED_MAX_PASSAGES` distinct texts of `texts` are not yet in the embedding
+    cache, else LEMMAS. A run decides once, over all its passages, and keeps to it (themes, similarity). Looks in
+    the cache only as far as it must: not at all when there are few texts, and no further once too many are new."""
+    limit = _embed_max()
+    digests = sorted({embeddings.digest_of(text) for text in texts})
+    if len(digests) <= limit:
+        return EMBEDDINGS
+    new = 0
+    for start in range(0, len(digests), 2000):
+        chunk = digests[start : start + 2000]
+        new += len(chunk) - Embedding.objects.filter(model=embeddings.MODEL, digest__in=chunk).count()
+        if new > limit:
+            return LEMMAS
+    return EMBEDDINGS
 
 
 def passage_vectors(texts: Sequence[str], *, method: str | None = None) -> Vectors:
     """Vectors of `texts`, one row each in the order given: embeddings unless too many are new (see above), or the
     method asked for."""
     if method is None:
-        method = EMBEDDINGS if uncached(texts) <= _embed_max() else LEMMAS
+        method = method_for(texts)
     if method == EMBEDDINGS:
         return Vectors(EMBEDDINGS, embeddings.embed(texts))
     return Vectors(LEMMAS, lemma_vectors(texts))

@@ -111,6 +111,28 @@ def test_groups_from_vectors_copies_together_strangers_alone_and_no_matrix_neede
     assert groups == [[0, 1, 2, 3, 4], [9, 10, 11]]
 
 
+def test_every_group_averages_at_least_the_cut_and_the_same_vectors_give_the_same_groups():
+    rng = np.random.default_rng(11)
+    centres = rng.normal(size=(6, 24))
+    centre_of = rng.integers(0, 6, 300)
+    points = centres[centre_of] + rng.normal(size=(300, 24)) * 0.35
+    vectors = similarity._normalised(points.astype(np.float32))
+    near = similarity.neighbours(vectors)
+    for threshold in (0.08, 0.25):
+        groups = similarity.groups_of(vectors, near, threshold)
+        assert groups and all(len(group) >= 2 for group in groups)
+        for group in groups:
+            assert similarity.mean_similarity(vectors, group) >= 1 - threshold - 1e-5
+        grouped = [member for group in groups for member in group]
+        assert len(grouped) == len(set(grouped))  # each answer in one group at most
+        assert similarity.groups_of(vectors.copy(), near, threshold) == groups
+    # A looser cut groups at least as many answers.
+    tight, loose = (sum(map(len, similarity.groups_of(vectors, near, t))) for t in (0.08, 0.25))
+    assert loose >= tight and loose > 250
+    # At the looser cut the groups are the points' centres: no group mixes two.
+    assert all(len({int(centre_of[m]) for m in group}) == 1 for group in similarity.groups_of(vectors, near, 0.25))
+
+
 def test_the_picture_takes_each_group_in_turn_then_answers_in_no_group():
     assert similarity.picture_of([[1, 2, 3, 4], [5, 6]], [7, 8], limit=5) == [1, 2, 3, 5, 6]
     assert similarity.picture_of([[1, 2], [5]], [7, 8], limit=5) == [1, 2, 5, 7, 8]
@@ -135,6 +157,7 @@ def test_near_copies_land_in_one_group_and_an_unrelated_answer_does_not(make_con
     example_answers(consultation)
     run = alike.similarity_build(actor=coordinator, consultation=consultation)
     assert run.status == SimilarityRun.Status.DONE and run.done == run.total == 12
+    assert run.method == "embeddings" and run.result["method"] == "embeddings"
     assert members_by_name(run) == [
         CAMPAIGN_NAMES,
         ["Cykelfrämjandet Stockholm", "Järfälla kommun", "Sollentuna kommun"],
@@ -217,6 +240,48 @@ def test_past_the_deadline_it_saves_its_progress_and_goes_back_to_the_queue(make
         again.finished_at == run.finished_at
         and AuditEvent.objects.filter(action="consultation.similarity_built").count() == 1
     )
+
+
+@pytest.mark.django_db
+def test_with_too_many_new_passages_it_compares_lemma_vectors_and_finds_the_campaign(
+    make_consultation,  # noqa: F811
+    coordinator,  # noqa: F811
+    settings,
+):
+    from samrad.analysis.models import Embedding
+
+    settings.ANALYSIS_EMBED_MAX_PASSAGES = 0
+    consultation = make_consultation(open=True)
+    example_answers(consultation)
+    run = alike.similarity_build(actor=coordinator, consultation=consultation)
+    assert run.status == SimilarityRun.Status.DONE and run.method == "lemmas" and run.done == run.total == 12
+    assert not Embedding.objects.exists()  # nothing was embedded
+    # The campaign's edited copies share their words: one group. The cycling answers say the same in other words,
+    # which lemmas do not see: they stay alone, as do the unrelated answers.
+    assert members_by_name(run) == [CAMPAIGN_NAMES]
+    assert run.result["method"] == "lemmas" and run.result["threshold"] == similarity.LEMMA_DISTANCE_THRESHOLD
+    assert run.result["groups"][0]["mean"] > 1 - similarity.LEMMA_DISTANCE_THRESHOLD
+    assert AuditEvent.objects.get(action="consultation.similarity_built").changes["method"] == "lemmas"
+    again = alike.similarity_build(actor=coordinator, consultation=consultation)
+    assert again.result == run.result  # the same answers, the same result
+
+
+@pytest.mark.django_db
+def test_a_run_back_from_the_queue_goes_on_with_the_method_it_started_with(
+    make_consultation,  # noqa: F811
+    monkeypatch,
+    settings,
+):
+    monkeypatch.setattr(alike, "CHUNK", 2)
+    consultation = make_consultation(open=True)
+    example_answers(consultation, only=5)
+    run = SimilarityRun.objects.create(consultation=consultation, requested_at=timezone.now())
+    run = alike.similarity_build(actor="system", consultation=consultation, run=run, deadline=0)
+    assert (run.status, run.method, run.done) == (SimilarityRun.Status.QUEUED, "embeddings", 2)
+    settings.ANALYSIS_EMBED_MAX_PASSAGES = 0  # now three answers' passages are new: too many
+    run = alike.similarity_build(actor="system", consultation=consultation, run=run)
+    assert (run.status, run.method, run.done) == (SimilarityRun.Status.DONE, "embeddings", 5)
+    assert run.result["method"] == "embeddings"
 
 
 @pytest.mark.django_db
@@ -306,6 +371,26 @@ def test_the_page_shows_the_groups_as_a_table_and_a_picture(client, coordinator,
         reverse("analysis:alike", args=[compared.pk])
         in client.get(reverse("analysis:distributions", args=[compared.pk])).text
     )
+
+
+@pytest.mark.django_db
+def test_the_page_says_how_the_answers_were_compared(client, coordinator, make_consultation, settings):  # noqa: F811
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    consultation = make_consultation(open=True)
+    example_answers(consultation)
+    alike.similarity_build(actor=coordinator, consultation=consultation)
+    html = client.get(reverse("analysis:alike", args=[consultation.pk])).text
+    assert "Beräknat med meningsinbäddningar" in html and "ljusast under 0,85" in html
+
+    settings.ANALYSIS_EMBED_MAX_PASSAGES = 0
+    other = make_consultation(open=True)
+    for number in range(3):
+        answer_with(other, f"Kommun {number}", CAMPAIGN + f" Vi har {number} synpunkter till.")
+    alike.similarity_build(actor=coordinator, consultation=other)
+    html = client.get(reverse("analysis:alike", args=[other.pk])).text
+    assert "Beräknat med ordens lemman" in html and "ljusast under 0,4" in html and "0,75 (prick" in html
 
 
 @pytest.mark.django_db

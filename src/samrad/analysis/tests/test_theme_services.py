@@ -3,6 +3,7 @@ only, every change audited, and a re-run after new answers that keeps what a per
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from samrad.analysis import theme_services as ts
 from samrad.analysis.models import Theme, ThemeQuote, ThemeRun
@@ -49,7 +50,7 @@ def test_the_task_builds_themes_with_progress_stances_and_pages(world, coordinat
     run_queued_tasks(queue="default")
 
     run.refresh_from_db()
-    assert run.status == "done" and run.finished_at and run.error == ""
+    assert run.status == "done" and run.finished_at and run.error == "" and run.method == "embeddings"
     assert run.total > 30 and run.done == run.total and run.percent == 100 and run.left_out == 0
     found = Theme.objects.filter(run=run, question=world["question"])
     assert 5 <= found.count() <= 15
@@ -195,3 +196,74 @@ def test_a_re_run_after_new_answers_keeps_what_a_person_decided(region, coordina
     assert ThemeQuote.objects.filter(theme__run=again, respondent__in=["Kommun ny", "Kommun nyast"]).count() >= 2
     total = ThemeQuote.objects.filter(theme__run=again).count()
     assert total == ThemeQuote.objects.filter(theme__run=run).count() + 2  # one passage each
+
+
+# --- Lemma vectors: too many new passages to embed ---------------------------------------------------------------
+
+BUSES = [
+    "Busslinjen mellan hållplatserna i centrum och pendeltågsstationen behöver fler avgångar för pendlare.",
+    "Turtätheten på bussarna till landsbygden är för låg, och resenärerna väntar länge vid hållplatsen.",
+    "Kollektivtrafiken med buss måste få fler avgångar på kvällar så att pendlare hinner hem.",
+    "Pendlare och skolelever åker buss varje dag och behöver tätare turer mellan hållplatserna.",
+    "Resenärer på busslinjerna klagar på inställda avgångar och trånga bussar i rusningstid.",
+    "Bussarnas turtäthet och nya hållplatser avgör om kollektivtrafiken blir ett alternativ för pendlare.",
+]
+WATER = [
+    "Vattenverket behöver förnyas så att dricksvattnet håller god kvalitet även vid torka.",
+    "Grundvattnet i vattentäkten måste skyddas mot föroreningar från jordbruk och vägar.",
+    "Ledningsnätet för dricksvatten och avlopp är gammalt och läcker, och förnyelsen av ledningarna går långsamt.",
+    "Reningsverket och vattenverket bör byggas ut med grannkommunerna för en trygg vattenförsörjning.",
+    "Dricksvattnets kvalitet och vattentäktens skyddsområde behöver bättre tillsyn.",
+    "Vattenförsörjningen är sårbar: en reservvattentäkt och nya ledningar till vattenverket behövs.",
+]
+
+
+@pytest.fixture
+def two_subjects(region):  # noqa: F811
+    from samrad.consultations.tests.factories import ConsultationFactory, QuestionFactory
+
+    consultation = ConsultationFactory.create(open=True, senders=[region])
+    question = QuestionFactory.create(consultation=consultation, order=1, text="Vad anser ni om planen?")
+    for number, text in enumerate(BUSES + WATER):
+        organisation = OrganisationFactory.create(name=f"Kommun {number:02d}")
+        answer_on_platform(consultation, question, organisation, "support" if number % 2 else "oppose", text)
+    return consultation
+
+
+def test_with_too_many_new_passages_a_run_uses_lemma_vectors_and_keeps_subjects_apart(
+    settings,
+    client,
+    coordinator,  # noqa: F811
+    two_subjects,
+):
+    from samrad.analysis.models import Embedding
+
+    settings.ANALYSIS_EMBED_MAX_PASSAGES = 0
+    run = built(coordinator, two_subjects)
+    assert run.status == "done" and run.method == "lemmas"
+    assert run.total == run.done == 12 and not Embedding.objects.exists()  # nothing was embedded
+    themes_found = Theme.objects.filter(run=run)
+    assert 5 <= themes_found.count() <= 6  # at least two passages per theme on average
+    for theme in themes_found:
+        texts = set(theme.quotes.values_list("text", flat=True))
+        assert texts <= set(BUSES) or texts <= set(WATER), f"{theme.label} mixes the subjects: {texts}"
+    assert AuditEvent.objects.get(action="consultation.themes_built").changes["method"] == "lemmas"
+    # The same answers give the same themes under lemma vectors too.
+    assert partition(built(coordinator, two_subjects)) == partition(run)
+
+    client.force_login(coordinator)
+    html = client.get(reverse("analysis:themes", args=[two_subjects.pk]), HTTP_ACCEPT_LANGUAGE="sv").text
+    assert "Beräknat med ordens lemman" in html and "meningsinbäddningar" in html
+
+
+def test_while_few_passages_are_new_a_run_embeds_them(client, coordinator, two_subjects):  # noqa: F811
+    from samrad.analysis.models import Embedding
+
+    run = built(coordinator, two_subjects)  # the default limit (2 000 new passages)
+    assert run.method == "embeddings" and Embedding.objects.count() == 12
+    for theme in Theme.objects.filter(run=run):
+        texts = set(theme.quotes.values_list("text", flat=True))
+        assert texts <= set(BUSES) or texts <= set(WATER), f"{theme.label} mixes the subjects: {texts}"
+    client.force_login(coordinator)
+    html = client.get(reverse("analysis:themes", args=[two_subjects.pk]), HTTP_ACCEPT_LANGUAGE="sv").text
+    assert "Beräknat med meningsinbäddningar" in html
