@@ -4,7 +4,8 @@ database (the caller reads the answers, makes vectors of the passages and stores
 1. `passages_of`: an answer's text to a question (or, where it has none, its attachments page by page) is cut
    into passages of one to a few sentences (at most PASSAGE_MAX_CHARS, never across a paragraph), so that one
    answer can carry several themes. A passage with fewer than MIN_CONTENT_WORDS content words ("Kommunen
-   tillstyrker förslaget.") says a stance, not a theme, and is left out.
+   tillstyrker förslaget.") says a stance, not a theme, and is left out. Letterhead, case numbers, headings,
+   the minutes' attestation and signatures are taken out first (`boilerplate.without_boilerplate`).
 2. `themes_of`: the passages' vectors (one row per passage: sentence embeddings from `embeddings.embed`, or lemma
    vectors of up to 200 dimensions where there are too many to embed, see `vectors.py`; any dimension will do) are
    centred on their mean and normalised — e5's vectors all sit in a narrow cone, and centring spreads the
@@ -38,6 +39,7 @@ import numpy as np
 import simplemma
 
 from samrad.analysis import segmentation
+from samrad.analysis.boilerplate import without_boilerplate
 
 PASSAGE_MAX_CHARS = 400
 PASSAGE_TARGET_CHARS = 160  # sentences are joined until a passage is at least this long
@@ -232,7 +234,7 @@ def passages_of(answer: AnswerText) -> list[Passage]:
             text=text,
         )
         for page, page_text in answer.pages
-        for text in split_passages(page_text)
+        for text in split_passages(without_boilerplate(page_text))  # letterhead and signatures are no theme
     ]
 
 

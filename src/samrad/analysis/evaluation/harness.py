@@ -140,6 +140,7 @@ def evaluate_themes(split: str = "dev") -> ThemeEvaluation:
     the passages are embedded afresh (about a minute), so it runs in a checkout that was never migrated."""
     from sklearn.metrics import adjusted_rand_score
 
+    from samrad.analysis.boilerplate import without_boilerplate
     from samrad.analysis.embeddings import embed
     from samrad.analysis.themes import passages_of, split_passages, themes_of
 
@@ -147,7 +148,7 @@ def evaluate_themes(split: str = "dev") -> ThemeEvaluation:
     truth: dict[tuple[int, str], str] = {}
     for answer, labels in theme_answers(split):
         for (_page, text), label in zip(answer.pages, labels, strict=True):
-            for passage_text in split_passages(text):
+            for passage_text in split_passages(without_boilerplate(text)):
                 truth[(answer.submission_id, _digest(passage_text))] = label
         passages.extend(passages_of(answer))
     drafts = themes_of(passages, embed([p.text for p in passages], cache=False))

@@ -63,3 +63,15 @@ def test_form_lines():
 def test_plain_prose_is_left_as_it_was():
     text = "Kommunen tillstyrker förslaget.\n\nKollektivtrafiken behöver fler avgångar, särskilt kvällstid."
     assert without_boilerplate(text) == text
+
+
+def test_theme_passages_of_a_protocol_carry_no_letterhead_and_no_signature():
+    from samrad.analysis.themes import AnswerText, passages_of
+
+    answer = AnswerText(1, "RS-1", "Upplands-Bro kommun", None, "support", ((1, PROTOCOL), (2, LETTER)))
+    texts = [passage.text for passage in passages_of(answer)]
+    assert texts, "the content is still there"
+    joined = " ".join(texts)
+    for form in ("Dnr", "Protokollsutdrag", "Vid protokollet", "sekreterare", "Postadress", "Med vänlig hälsning"):
+        assert form not in joined
+    assert any("kollektivtrafik" in text for text in texts)
