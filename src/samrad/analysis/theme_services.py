@@ -243,7 +243,7 @@ def _build(run: ThemeRun, deadline: float, max_passages: int) -> ThemeRun:
     for question in questions:
         found = [p for answer in texts[question.pk] for p in themes.passages_of(answer)]
         left_out += max(0, len(found) - max_passages)
-        passages[question.pk] = found[:max_passages]
+        passages[question.pk] = themes.spread(found, max_passages)
     ThemeRun.objects.filter(pk=run.pk).update(left_out=left_out)
     method, vector_of = _vectors_with_progress(run, [p.text for found in passages.values() for p in found], deadline)
     previous = latest_done_run(consultation, before=run)

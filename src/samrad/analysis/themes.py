@@ -238,6 +238,19 @@ def passages_of(answer: AnswerText) -> list[Passage]:
     ]
 
 
+def spread(passages: Sequence[Passage], limit: int) -> list[Passage]:
+    """At most `limit` of `passages`, evenly spread over them (the first and the last included): over the limit, the
+    themes are those of passages from all the answers, not of the earliest answers only. Deterministic."""
+    if len(passages) <= limit:
+        return list(passages)
+    if limit <= 0:
+        return []
+    if limit == 1:
+        return [passages[0]]
+    step = (len(passages) - 1) / (limit - 1)
+    return [passages[round(index * step)] for index in range(limit)]
+
+
 # --- clustering ------------------------------------------------------------------------------------------------
 
 

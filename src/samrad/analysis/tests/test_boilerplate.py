@@ -75,3 +75,12 @@ def test_theme_passages_of_a_protocol_carry_no_letterhead_and_no_signature():
     for form in ("Dnr", "Protokollsutdrag", "Vid protokollet", "sekreterare", "Postadress", "Med vänlig hälsning"):
         assert form not in joined
     assert any("kollektivtrafik" in text for text in texts)
+
+
+def test_spread_keeps_the_first_and_the_last_and_is_even():
+    from samrad.analysis.themes import spread
+
+    items = list(range(101))
+    assert spread(items, 5) == [0, 25, 50, 75, 100]
+    assert spread(items, 200) == items and spread(items, 0) == [] and spread(items, 1) == [0]
+    assert len(spread(list(range(299_332)), 5000)) == 5000

@@ -85,6 +85,9 @@ def test_the_limits_leave_passages_out_and_stop_a_run_that_takes_too_long(world,
     limited = ts.themes_build(run_id=run.pk, max_passages=12)
     assert limited.status == "done" and limited.left_out > 20
     assert ThemeQuote.objects.filter(theme__run=limited).count() == 12
+    # Spread over all the answers, not the earliest ones only: the last answer (the paper one) is among them.
+    assert ThemeQuote.objects.filter(theme__run=limited, submission=world["submissions"]["paper"]).exists()
+    assert ThemeQuote.objects.filter(theme__run=limited).values("submission").distinct().count() >= 8
 
     run = ts.themes_run_start(actor=coordinator, consultation=world["consultation"])
     stopped = ts.themes_build(run_id=run.pk, time_limit=0)
